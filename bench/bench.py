@@ -1,0 +1,96 @@
+"""Benchmarks: prints a table (and JSON with --json) for every sample edition.
+
+  .venv/bin/python bench/bench.py [--repeat 5] [--format a4] [--json bench.json]
+
+Per sample: cold CLI wall time (a fresh `printpost build` process), warm in-process render
+time (min and median), pages, PDF bytes, and a bare WeasyPrint render of the same HTML
+(default fetcher and font handling) for comparison. Figures, not assertions: targets are
+judged by reading them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT))
+
+from printpost import compose, load, pipeline, render  # noqa: E402
+from printpost.formats import get_format  # noqa: E402
+from printpost.resources import LAYOUTS_DIR  # noqa: E402
+
+
+def cold_cli(sample: Path, fmt: str) -> float:
+    with tempfile.TemporaryDirectory() as out:
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "printpost", "build", str(sample), "--out", out,
+             "--format", fmt, "--quiet"],
+            check=True, cwd=PROJECT,
+        )
+        return time.perf_counter() - started
+
+
+def timed(function, repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def bare_weasyprint(html: str) -> bytes:
+    import weasyprint
+
+    return weasyprint.HTML(string=html, base_url=LAYOUTS_DIR.as_uri() + "/").write_pdf()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--format", default="a4")
+    parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
+    args = parser.parse_args()
+    render.quiet_weasyprint_logs()
+
+    rows = []
+    for sample in sorted((PROJECT / "issues").glob("*.yaml")):
+        loaded = load.load(sample)
+        html = compose.compose(loaded.issue, get_format(args.format))
+        cold = cold_cli(sample, args.format)
+        result = {}
+        warm = timed(lambda: result.update(r=pipeline.render_edition(loaded, args.format)), args.repeat)
+        bare = timed(lambda: bare_weasyprint(html), max(1, args.repeat // 2))
+        rows.append({
+            "sample": sample.name,
+            "format": args.format,
+            "cold_cli_s": round(cold, 3),
+            "warm_min_s": round(min(warm), 3),
+            "warm_median_s": round(statistics.median(warm), 3),
+            "bare_weasyprint_median_s": round(statistics.median(bare), 3),
+            "pages": result["r"].pages,
+            "pdf_bytes": len(result["r"].pdf),
+        })
+    peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    columns = list(rows[0])
+    widths = {c: max(len(c), *(len(str(r[c])) for r in rows)) for c in columns}
+    print("  ".join(c.ljust(widths[c]) for c in columns))
+    for row in rows:
+        print("  ".join(str(row[c]).ljust(widths[c]) for c in columns))
+    print(f"peak RSS of this process: {peak_rss_mb:.0f} MB")
+    if args.json:
+        args.json.write_text(json.dumps({"rows": rows, "peak_rss_mb": round(peak_rss_mb)}, indent=2))
+
+
+if __name__ == "__main__":
+    main()

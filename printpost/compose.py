@@ -1,0 +1,96 @@
+"""Compose step: a validated `Issue` and a `Format` → the edition's HTML.
+
+All markup lives in `layouts/`; this module only prepares values for the templates.
+Copy is always escaped (autoescape on); the one inline markup editors may use is
+`*emphasis*`, `**strong**` and `[text](https://link)`, applied after escaping.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+from functools import cache
+
+import qrcode
+import qrcode.image.svg
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from .formats import Format
+from .models import Issue
+from .resources import LAYOUTS_DIR
+
+_LINK = re.compile(r"\[([^\]\n]+)\]\((https?://[^\s()<>]+)\)")
+_STRONG = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+_EMPHASIS = re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])")
+
+
+def inline(text: str) -> Markup:
+    """Escape copy, then apply the documented inline markup."""
+    html = str(escape(text))
+    html = _LINK.sub(r'<a href="\2">\1</a>', html)
+    html = _STRONG.sub(r"<strong>\1</strong>", html)
+    html = _EMPHASIS.sub(r"<em>\1</em>", html)
+    return Markup(html)
+
+
+def plain(text: str) -> str:
+    """Copy with the inline markup removed (for metadata and checks)."""
+    text = _LINK.sub(r"\1", text)
+    text = _STRONG.sub(r"\1", text)
+    return _EMPHASIS.sub(r"\1", text)
+
+
+def compact_number(value: int) -> str:
+    """157000 → 157k, 1250000 → 1.3M: how star counts are printed."""
+    for limit, suffix in ((1_000_000, "M"), (1_000, "k")):
+        if value >= limit:
+            short = f"{value / limit:.1f}".removesuffix(".0")
+            return f"{short}{suffix}"
+    return str(value)
+
+
+@cache
+def qr_data_uri(url: str) -> str:
+    """The subscribe QR code as a vector SVG data URI (with its 4-module quiet zone)."""
+    code = qrcode.QRCode(
+        error_correction=qrcode.constants.ERROR_CORRECT_M,
+        border=4,
+        image_factory=qrcode.image.svg.SvgPathImage,
+    )
+    code.add_data(url)
+    code.make(fit=True)
+    buffer = io.BytesIO()
+    code.make_image().save(buffer)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(LAYOUTS_DIR),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(inline=inline, plain=plain, compact_number=compact_number)
+    return env
+
+
+def document_title(issue: Issue) -> str:
+    edition = issue.edition
+    return f"{edition.title} — Issue #{edition.number} — {edition.long_date.replace(',', '')}"
+
+
+def compose(issue: Issue, fmt: Format) -> str:
+    """The edition as one HTML document for the given print format."""
+    return environment().get_template("edition.html.j2").render(
+        issue=issue,
+        edition=issue.edition,
+        fmt=fmt,
+        title=document_title(issue),
+        qr_code=qr_data_uri(issue.subscribe.url),
+    )

@@ -1,0 +1,64 @@
+"""Print formats as data: page size, margins, columns, gutter, type and bleed.
+
+The profiles live in `layouts/formats.toml`; adding a format is adding a table there (and,
+if it needs rules of its own, `layouts/formats/<name>.css`).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, fields
+from functools import cache
+
+from .resources import LAYOUTS_DIR
+
+DEFAULT_FORMAT = "a4"
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    description: str
+    page_width: str
+    page_height: str
+    margin_top: str
+    margin_bottom: str
+    margin_inner: str
+    margin_outer: str
+    columns: int
+    gutter: str
+    font_size: str
+    line_height: str
+    bleed: str = "0mm"
+    crop_marks: bool = False
+    pdf_variant: str | None = None
+    target_pages: int | None = None
+
+    @property
+    def stylesheet(self) -> str | None:
+        """The format's own stylesheet, relative to layouts/, when it has one."""
+        own = LAYOUTS_DIR / "formats" / f"{self.name}.css"
+        return f"formats/{self.name}.css" if own.is_file() else None
+
+
+@cache
+def formats() -> dict[str, Format]:
+    with open(LAYOUTS_DIR / "formats.toml", "rb") as file:
+        table = tomllib.load(file)
+    known = {field.name for field in fields(Format)}
+    result = {}
+    for name, values in table.items():
+        unknown = set(values) - known
+        if unknown:
+            raise ValueError(f"layouts/formats.toml [{name}]: unknown keys {sorted(unknown)}")
+        result[name] = Format(name=name, **values)
+    return result
+
+
+def get_format(name: str) -> Format:
+    try:
+        return formats()[name]
+    except KeyError:
+        raise KeyError(
+            f"unknown format {name!r}; known formats: {', '.join(formats())}"
+        ) from None

@@ -1,0 +1,248 @@
+"""The data model of one edition of The AI Morning Post.
+
+Every section of the published editions has a field here. Models are strict: unknown
+fields are rejected, numbers are not read from strings, and every piece of copy is
+length-bounded so that hostile input cannot make a build run away.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+FIRST_ISSUE_DATE = dt.date(2026, 1, 29)
+"""Issue #1 appeared on this date; the paper is daily, so the number follows from the date."""
+
+
+
+def issue_number(date: dt.date) -> int:
+    """The paper is daily: the number follows from the date."""
+    return (date - FIRST_ISSUE_DATE).days + 1
+
+
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _no_control_chars(value: str) -> str:
+    if match := _CONTROL_CHARS.search(value):
+        raise ValueError(f"contains the control character U+{ord(match.group()):04X}")
+    return value
+
+
+def _text(max_length: int) -> type[str]:
+    """A non-empty, stripped, bounded piece of copy."""
+    return Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length),
+        AfterValidator(_no_control_chars),
+    ]
+
+
+Label = _text(80)
+Headline = _text(200)
+Dek = _text(600)
+Paragraph = _text(6000)
+Blurb = _text(400)
+Url = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=500, pattern=r"^https?://[^\s<>\"']+$"),
+]
+Body = Annotated[list[Paragraph], Field(min_length=1, max_length=40)]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+class Weather(Model):
+    temperature_c: Annotated[int, Field(ge=-60, le=60)]
+    condition: Label
+
+
+class Edition(Model):
+    title: Label = "The AI Morning Post"
+    tagline: Label = "Artificial Intelligence • Machine Learning • Future Tech"
+    motto: Label = "Your Daily AI Intelligence Briefing"
+    established: Annotated[int, Field(ge=1900, le=2100)] = 2025
+    date: Annotated[dt.date, Field(strict=False)]
+    issue: Annotated[int, Field(ge=1)] | None = Field(
+        default=None, description="Optional: derived from the date when left out."
+    )
+    location: Label
+    weather: Weather
+
+    @field_validator("date")
+    @classmethod
+    def _not_before_first_issue(cls, date: dt.date) -> dt.date:
+        if date < FIRST_ISSUE_DATE:
+            raise ValueError(
+                f"{date.isoformat()} is before issue #1 ({FIRST_ISSUE_DATE.isoformat()})"
+            )
+        return date
+
+    @field_validator("issue")
+    @classmethod
+    def _issue_agrees_with_date(cls, issue: int | None, info: ValidationInfo) -> int | None:
+        date = info.data.get("date")
+        if issue is not None and date is not None and issue != issue_number(date):
+            raise ValueError(
+                f"issue #{issue} disagrees with the date {date.isoformat()}, "
+                f"which is issue #{issue_number(date)}"
+            )
+        return issue
+
+    @model_validator(mode="after")
+    def _derive_issue(self) -> Edition:
+        if self.issue is None:
+            object.__setattr__(self, "issue", issue_number(self.date))
+        return self
+
+    @property
+    def number(self) -> int:
+        assert self.issue is not None  # set by the validator
+        return self.issue
+
+    @property
+    def weekday(self) -> str:
+        return self.date.strftime("%A")
+
+    @property
+    def long_date(self) -> str:
+        return f"{self.weekday}, {self.date.day} {self.date.strftime('%B %Y')}"
+
+
+class MetricRow(Model):
+    label: Label
+    value: Label
+    trend: Literal["up", "down", "flat"] | None = None
+
+
+class MetricsBox(Model):
+    title: Label = "By the Numbers"
+    rows: Annotated[list[MetricRow], Field(min_length=1, max_length=12)]
+
+
+class LeadStory(Model):
+    kicker: Label = "Lead Story"
+    score: Annotated[int, Field(ge=0, le=10, description="Editor's score out of 10")]
+    headline: Headline
+    dek: Dek
+    body: Body
+    metrics: MetricsBox | None = None
+
+
+class DeepDive(Model):
+    kicker: Label = "Deep Dive"
+    label: Label = "Analysis"
+    headline: Headline
+    dek: Dek | None = None
+    body: Body
+    pull_quote: Blurb | None = None
+
+
+class Column(Model):
+    role: Label = Field(description="For example \"Editor's Column\" or \"Guest Column\"")
+    headline: Headline
+    byline: Label | None = None
+    body: Body
+
+
+class Opinion(Model):
+    title: Label = "Opinion & Analysis"
+    columns: Annotated[list[Column], Field(min_length=1, max_length=4)]
+
+
+class Tool(Model):
+    name: Label
+    description: Blurb
+    url: Url | None = None
+
+
+class ToolsOfTheWeek(Model):
+    title: Label = "Tools of the Week"
+    intro: Blurb | None = "Every week we curate tools that deserve your attention."
+    items: Annotated[list[Tool], Field(min_length=1, max_length=20)]
+
+
+class HubEntry(Model):
+    name: Label
+    kind: Literal["model", "dataset", "space"] = "model"
+    tags: Annotated[list[Label], Field(max_length=8)] = []
+    downloads: Label | None = None
+
+
+class Repository(Model):
+    name: Label
+    description: Blurb
+    stars: Annotated[int, Field(ge=0)]
+    language: Label | None = None
+
+
+class Trending(Model):
+    title: Label = "Trending: What's Gaining Momentum"
+    intro: Blurb | None = "Weekly snapshot of trends across key AI ecosystem platforms."
+    huggingface: Annotated[list[HubEntry], Field(max_length=30)] = []
+    github: Annotated[list[Repository], Field(max_length=30)] = []
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Trending:
+        if not self.huggingface and not self.github:
+            raise ValueError("needs at least one HuggingFace entry or GitHub repository")
+        return self
+
+
+class Mover(Model):
+    name: Label
+    change: Label = Field(description='The move as printed, for example "+312%" or "↑ 12 places"')
+    direction: Literal["up", "down"]
+    note: Blurb | None = None
+
+
+class Reading(Model):
+    title: Headline
+    description: Blurb
+    url: Url | None = None
+
+
+class Subscribe(Model):
+    headline: Headline = "Subscribe to AI Morning Post"
+    blurb: Blurb
+    call_to_action: Label = "Subscribe Now"
+    scan_label: Label = "Scan to subscribe on mobile"
+    url: Url
+
+
+class Issue(Model):
+    """One edition: everything printed in it."""
+
+    edition: Edition
+    lead: LeadStory
+    deep_dive: DeepDive
+    opinion: Opinion
+    tools: ToolsOfTheWeek
+    trending: Trending
+    movers: Annotated[list[Mover], Field(max_length=20)] = []
+    reading: Annotated[list[Reading], Field(min_length=1, max_length=12)]
+    subscribe: Subscribe
+
+    def headlines(self) -> list[str]:
+        """Every headline printed in the edition, in page order."""
+        return [
+            self.lead.headline,
+            self.deep_dive.headline,
+            *(column.headline for column in self.opinion.columns),
+            *(reading.title for reading in self.reading),
+            self.subscribe.headline,
+        ]

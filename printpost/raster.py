@@ -1,0 +1,22 @@
+"""PDF pages → PNG images (previews, thumbnails, and the tests' eyes)."""
+
+from __future__ import annotations
+
+import io
+
+
+def page_image(pdf: bytes, index: int, dpi: int = 110):
+    """One page as a PIL image."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        return document[index].render(scale=dpi / 72).to_pil()
+    finally:
+        document.close()
+
+
+def page_png(pdf: bytes, index: int, dpi: int = 110) -> bytes:
+    buffer = io.BytesIO()
+    page_image(pdf, index, dpi).save(buffer, format="PNG", optimize=False)
+    return buffer.getvalue()

@@ -1,0 +1,126 @@
+"""Render step: the edition's HTML → PDF bytes through WeasyPrint.
+
+Rendering is sandboxed: the URL fetcher serves only files from `layouts/` and `fonts/`
+(plus data: URLs such as the QR code), so nothing in issue data can make WeasyPrint read
+another local file or the network. Fonts come only from `fonts/`: a private fontconfig
+file that lists no font directories hides every system font, so a PDF looks the same on
+every machine. The same HTML gives the same bytes (dates come from the edition).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import mimetypes
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .resources import FONTS_DIR, LAYOUTS_DIR
+
+# Must be set before WeasyPrint (and so fontconfig) is first loaded in this process.
+os.environ["FONTCONFIG_FILE"] = str(FONTS_DIR / "fonts.conf")
+
+ALLOWED_DIRS = (LAYOUTS_DIR, FONTS_DIR)
+_lock = threading.Lock()  # WeasyPrint's font handling is not thread-safe
+
+
+class RenderError(Exception):
+    """WeasyPrint could not lay out or write the edition."""
+
+
+@dataclass
+class FetchLog:
+    """Every URL the renderer asked for, and which of them were refused."""
+
+    served: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+
+def _allowed_file(url: str) -> Path | None:
+    parts = urlsplit(url)
+    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+        return None
+    path = Path(unquote(parts.path)).resolve()
+    if any(path.is_relative_to(root) for root in ALLOWED_DIRS) and path.is_file():
+        return path
+    return None
+
+
+def _make_fetcher(log: FetchLog):
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class SandboxedFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                log.served.append(url[:40])
+                return super().fetch(url, headers)
+            path = _allowed_file(url)
+            if path is None:
+                log.refused.append(url)
+                raise ValueError(f"printpost refuses to fetch {url!r}")
+            log.served.append(url)
+            media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, path.read_bytes(), headers={"Content-Type": media_type})
+
+    return SandboxedFetcher()
+
+
+@dataclass
+class Rendered:
+    pdf: bytes
+    pages: int
+    fetches: FetchLog
+    document: object = None  # weasyprint.Document, kept for preflight measurements
+
+
+def _epoch(created: str) -> str:
+    import datetime as dt
+
+    moment = dt.datetime.fromisoformat(created.replace("Z", "+00:00"))
+    return str(int(moment.timestamp()))
+
+
+def render(html: str, *, created: str, pdf_variant: str | None = None,
+           keep_document: bool = False) -> Rendered:
+    """Lay out and write the PDF. `created` (ISO 8601) fixes the embedded dates."""
+    with _lock:
+        import weasyprint
+        from weasyprint.text.fonts import FontConfiguration
+
+        # fontTools (used when libharfbuzz-subset is missing) stamps subset fonts with
+        # the current time unless SOURCE_DATE_EPOCH is set.
+        previous_epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        os.environ["SOURCE_DATE_EPOCH"] = _epoch(created)
+        log = FetchLog()
+        try:
+            document = weasyprint.HTML(
+                string=html,
+                base_url=LAYOUTS_DIR.as_uri() + "/",
+                url_fetcher=_make_fetcher(log),
+            ).render(font_config=FontConfiguration())
+            pdf = document.write_pdf(
+                pdf_identifier=hashlib.md5(html.encode("utf-8")).hexdigest().encode("ascii"),
+                pdf_variant=pdf_variant,
+            )
+        except Exception as error:  # WeasyPrint raises many kinds; report one
+            raise RenderError(f"rendering failed: {type(error).__name__}: {error}") from error
+        finally:
+            if previous_epoch is None:
+                os.environ.pop("SOURCE_DATE_EPOCH", None)
+            else:
+                os.environ["SOURCE_DATE_EPOCH"] = previous_epoch
+    return Rendered(
+        pdf=pdf,
+        pages=len(document.pages),
+        fetches=log,
+        document=document if keep_document else None,
+    )
+
+
+def quiet_weasyprint_logs() -> None:
+    """WeasyPrint logs refused fetches and unsupported CSS as warnings; we report our own."""
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)

@@ -1,0 +1,28 @@
+"""Shared fixtures: the sample editions are rendered once per test session."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from printpost import pipeline
+from printpost.resources import PROJECT_DIR
+
+SAMPLES = sorted((PROJECT_DIR / "issues").glob("*.yaml"))
+
+
+@pytest.fixture(scope="session")
+def built_samples(tmp_path_factory) -> dict[Path, pipeline.BuildResult]:
+    """Each sample edition built in the default format into a temporary output dir."""
+    out = tmp_path_factory.mktemp("output")
+    return {sample: pipeline.build(sample, out_dir=out) for sample in SAMPLES}
+
+
+@pytest.fixture
+def sample_copy(tmp_path) -> Path:
+    """A writable copy of the newest sample, for mutating."""
+    target = tmp_path / SAMPLES[-1].name
+    shutil.copy(SAMPLES[-1], target)
+    return target
