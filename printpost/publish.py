@@ -16,6 +16,15 @@ from .models import Edition
 DEFAULT_OUTPUT_DIR = Path("output")
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_PUBLIC_MODE = 0o666 & ~_umask()
+
+
 def edition_path(edition: Edition, format_name: str, out_dir: Path = DEFAULT_OUTPUT_DIR) -> Path:
     """output/2026-04/2026-04-19-issue-081-a4.pdf"""
     day = edition.date
@@ -30,6 +39,7 @@ def write_atomic(path: Path, data: bytes) -> None:
         with os.fdopen(descriptor, "wb") as file:
             file.write(data)
             file.flush()
+            os.fchmod(file.fileno(), _PUBLIC_MODE)  # mkstemp makes it private (0600)
             os.fsync(file.fileno())
         os.replace(temporary, path)
     except BaseException:
