@@ -13,9 +13,12 @@ setup_system() {
   # libharfbuzz-subset0: deterministic, faster font subsetting in WeasyPrint;
   # poppler-utils: pdftoppm/pdffonts for looking at pages. Both optional: printpost
   # works without them (WeasyPrint falls back to fontTools, tests use pypdfium2).
+  # chromium: the browser the subscriber-site test drives through Playwright (that test
+  # is skipped without it).
   local missing=()
   ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset.so.0 || missing+=(libharfbuzz-subset0)
   command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "setup: installing ${missing[*]}" >&2

@@ -52,28 +52,59 @@ def _check_formats(names: list[str] | None) -> list[str]:
     return names
 
 
+BuildSources = Annotated[
+    Optional[list[Path]],
+    typer.Argument(help="Issue data files, or directories of them (--all: default issues/).",
+                   show_default=False),
+]
+JobsOption = Annotated[Optional[int], typer.Option(
+    "--jobs", "-j", min=1, help="Editions rendered at once. Default: one per core.",
+    show_default=False)]
+SchedulerOption = Annotated[Optional[str], typer.Option(
+    "--scheduler", help="Render on this Dask scheduler (tcp://host:8786) instead of here; "
+    "its workers must see the same files.", show_default=False)]
+
+
 @app.command()
 def build(
-    issues: IssueFiles,
+    issues: BuildSources = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")] = publish.DEFAULT_OUTPUT_DIR,
     format: FormatOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print problems only.")] = False,
+    all_: Annotated[bool, typer.Option("--all", help="Incremental: build every edition in the "
+                                       "directories (default issues/) whose data, layouts, "
+                                       "fonts or printpost changed; skip the rest.")] = False,
+    jobs: JobsOption = None,
+    scheduler: SchedulerOption = None,
+    archival: Annotated[bool, typer.Option("--archival", help="PDF/A-3b with the issue data "
+                                           "attached (…-a4-archival.pdf).")] = False,
 ) -> None:
     """Build print-ready PDFs of one or more editions.
 
     Each good file is built even when others are bad; a bad file writes nothing and
-    leaves any earlier PDF of it untouched.
+    leaves any earlier PDF of it untouched. With --all, a directory, --jobs, --scheduler or
+    --archival the build is incremental and parallel: only what changed is rendered.
 
     Examples:
 
       printpost build issues/2026-04-19.yaml
 
       printpost build issues/*.yaml --out dist --format a4 --format letter
+
+      printpost build --all
+
+      printpost build --all bench/month --jobs 2 --archival
     """
     from . import pipeline, render
 
     names = _check_formats(format)
     render.quiet_weasyprint_logs()
+    if all_ or archival or jobs or scheduler or any(path.is_dir() for path in issues or []):
+        raise typer.Exit(_build_incrementally(issues or [Path("issues")], names, out, quiet=quiet,
+                                              jobs=jobs, scheduler=scheduler, archival=archival))
+    if not issues:
+        _err("error: name issue files or a directory, or use --all (see printpost build --help)")
+        raise typer.Exit(EXIT_BAD_INPUT)
     status = EXIT_OK
     progress = None
     if len(issues) > 1 and not quiet and sys.stderr.isatty():
@@ -94,7 +125,7 @@ def build(
                 _err(f"error: {path}: {error}")
                 status = max(status, EXIT_BUILD_FAILED)
             except OSError as error:
-                _err(f"error: {path}: cannot write output: {error.strerror or error}")
+                _err(f"error: {path}: cannot write {error.filename or 'output'}: {error.strerror or error}")
                 status = max(status, EXIT_BUILD_FAILED)
             else:
                 for warning in result.warnings:
@@ -102,7 +133,7 @@ def build(
                 if not quiet:
                     for output in result.outputs:
                         print(f"{output.path}  {output.pages} pages, {output.bytes / 1024:.0f} KB, "
-                              f"{output.seconds:.1f} s")
+                              f"{output.seconds:.1f} s; {output.preflight.summary()}")
             if progress is not None:
                 progress.advance(task)
     finally:
@@ -134,6 +165,54 @@ def validate(issues: IssueFiles) -> None:
             _err(f"warning: {warning}")
         edition = loaded.issue.edition
         print(f"{path}: ok (issue #{edition.number}, {edition.long_date})")
+    raise typer.Exit(status)
+
+
+@app.command()
+def check(
+    issues: IssueFiles,
+    format: FormatOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the reports as JSON.")] = False,
+) -> None:
+    """Preflight: render and measure every page, report defects per page and story.
+
+    Checks overflow, widows and orphans, stranded heads, column balance, hyphenation
+    ladders, missing glyphs, text under 6 pt, QR code size and quiet zone, page count,
+    and the share of body lines on the baseline grid. Exit status 1 on any error.
+
+    Examples:
+
+      printpost check issues/2026-04-19.yaml
+
+      printpost check issues/*.yaml --format press --format ereader --json
+    """
+    from . import pipeline, render
+
+    names = _check_formats(format)
+    render.quiet_weasyprint_logs()
+    status = EXIT_OK
+    reports = []
+    for path in issues:
+        try:
+            loaded = load.load(path)
+            for name in names:
+                _, report = pipeline.typeset(loaded, name)
+                reports.append({"file": str(path), **report.as_dict()})
+                if report.errors:
+                    status = max(status, EXIT_BUILD_FAILED)
+                if not as_json:
+                    print(f"{path}: {report.summary()}")
+                    for finding in report.findings:
+                        print(f"  {finding}")
+        except load.InvalidIssue as error:
+            for problem in error.problems:
+                _err(f"error: {problem}")
+            status = EXIT_BAD_INPUT
+        except render.RenderError as error:
+            _err(f"error: {path}: {error}")
+            status = max(status, EXIT_BUILD_FAILED)
+    if as_json:
+        print(json.dumps(reports, indent=2, ensure_ascii=False))
     raise typer.Exit(status)
 
 
@@ -209,6 +288,176 @@ def preview(
     target = out or publish.edition_path(loaded.issue.edition, format).with_suffix(f".p{page}.png")
     publish.write_atomic(target, raster.page_png(rendered.pdf, page - 1, dpi))
     print(target)
+
+
+class _Reporter:
+    """Prints each edition's outcome of an incremental build as it lands; a progress bar on a TTY."""
+
+    def __init__(self, quiet: bool, label: str = "Typesetting"):
+        self.quiet = quiet
+        self.progress = None
+        if not quiet and sys.stderr.isatty():
+            from rich.progress import Progress
+
+            self.progress = Progress(transient=True)
+            self.task = self.progress.add_task(label, total=None)
+
+    def __enter__(self):
+        if self.progress is not None:
+            self.progress.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        if self.progress is not None:
+            self.progress.stop()
+
+    def expect(self, total: int) -> None:
+        if self.progress is not None:
+            self.progress.update(self.task, total=total)
+
+    def __call__(self, outcome) -> None:
+        for problem in outcome.problems:
+            _err(f"error: {problem}")
+        for warning in outcome.warnings:
+            _err(f"warning: {warning}")
+        if not self.quiet and outcome.status == "built":
+            for record in outcome.records:
+                checked = outcome.preflight.get(record.path.name)
+                print(f"{record.path}  {record.pages} pages, {record.bytes / 1024:.0f} KB"
+                      + (f"; {checked}" if checked else ""))
+        if self.progress is not None:
+            self.progress.advance(self.task)
+
+
+def _build_incrementally(sources: list[Path], names: list[str], out: Path, *, quiet: bool,
+                         jobs: int | None, scheduler: str | None, archival: bool) -> int:
+    from . import catalog
+
+    files: list[Path] = []
+    try:
+        for path in sources:
+            if not path.exists() and path.suffix.lower() not in load.SUFFIXES:
+                raise catalog.CatalogError(f"{path}: no such file or directory")
+            files.extend(catalog.issue_files(path) if path.is_dir() else [path])
+    except catalog.CatalogError as error:
+        _err(f"error: {error}")
+        return EXIT_BAD_INPUT
+    if not files:
+        _err(f"error: no issue files (.yaml, .yml, .json) in {', '.join(map(str, sources))}; "
+             "nothing built")
+        return EXIT_BAD_INPUT
+    with _Reporter(quiet) as reporter:
+        reporter.expect(len(files))
+        try:
+            result = catalog.build_catalog(files, names, out, archival=archival, jobs=jobs,
+                                           scheduler=scheduler, on_progress=reporter)
+        except catalog.CatalogError as error:
+            _err(f"error: {error}")
+            return error.exit_code
+    if not quiet:
+        print(result.summary())
+    return result.exit_code
+
+
+@app.command()
+def archive(
+    month: Annotated[str, typer.Argument(help="The month, YYYY-MM.", show_default=False)],
+    issues: Annotated[Path, typer.Option("--issues", help="Where issue files live.")] = Path("issues"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")] = publish.DEFAULT_OUTPUT_DIR,
+    format: FormatOption = None,
+    archival: Annotated[bool, typer.Option("--archival/--no-archival", help="PDF/A-3b with "
+                                           "every edition's data attached.")] = True,
+    jobs: JobsOption = None,
+    scheduler: SchedulerOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print problems only.")] = False,
+) -> None:
+    """A month's archive: one PDF (cover, contents, every edition) and a zip of the PDFs.
+
+    Builds the month's missing editions first (incrementally), then assembles the archive
+    from their PDFs into OUT/archive/the-ai-morning-post-YYYY-MM.pdf and .zip (with a
+    manifest.json; days without an edition are listed as gaps). A month with no editions
+    is bad input (exit 2) and writes nothing.
+
+    Examples:
+
+      printpost archive 2026-04
+
+      printpost archive 2026-04 --issues bench/month --out dist --format a4 --format letter
+    """
+    from . import archive as month_archive
+    from . import catalog, render
+
+    names = _check_formats(format)
+    render.quiet_weasyprint_logs()
+    with _Reporter(quiet) as reporter:
+        try:
+            result = month_archive.make_archive(month, issues, out, names, archival=archival,
+                                                jobs=jobs, scheduler=scheduler,
+                                                on_progress=reporter)
+        except month_archive.ArchiveError as error:
+            _err(f"error: {error}")
+            raise typer.Exit(error.exit_code) from None
+        except catalog.CatalogError as error:
+            _err(f"error: {error}")
+            raise typer.Exit(error.exit_code) from None
+    if not quiet:
+        print(result.build.summary())
+        state = "up to date" if result.status == "up to date" else "written"
+        print(f"{result.pdf}  {result.pages} pages, {len(result.records)} editions, "
+              f"{len(result.gaps)} days without an edition ({state})")
+        print(result.bundle)
+    raise typer.Exit(EXIT_OK)
+
+
+@app.command()
+def site(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where the site goes.")] = Path("output/site"),
+    issues: Annotated[Path, typer.Option("--issues", help="Where issue files live.")] = Path("issues"),
+    pdfs: Annotated[Path, typer.Option("--pdfs", help="Where built PDFs live (build --out).")] = publish.DEFAULT_OUTPUT_DIR,
+    format: Annotated[Optional[list[str]], typer.Option(
+        "--format", "-f", help="Formats offered for download; repeat for several. Default: "
+        "every format for readers (not the press PDF/X ones).",
+        show_default=False)] = None,
+    base_url: Annotated[Optional[str], typer.Option(
+        "--base-url", help="Where the site will be served, for absolute links in the feed.",
+        show_default=False)] = None,
+    jobs: JobsOption = None,
+    scheduler: SchedulerOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print problems only.")] = False,
+) -> None:
+    """The subscriber site: editions by month, downloads, month archives, an Atom feed.
+
+    Builds what is missing first (editions, month archives). The site has only relative
+    links and no scripts: open OUT/index.html from disk or copy OUT to any static host.
+
+    Examples:
+
+      printpost site
+
+      printpost site --out public --base-url https://aimorningpost.example/
+    """
+    from . import catalog, render
+    from . import site as subscriber_site
+
+    names = _check_formats(format) if format else None
+    render.quiet_weasyprint_logs()
+    with _Reporter(quiet) as reporter:
+        try:
+            result = subscriber_site.make_site(issues, pdfs, out, names, base_url=base_url,
+                                               jobs=jobs, scheduler=scheduler,
+                                               on_progress=reporter)
+        except subscriber_site.SiteError as error:
+            _err(f"error: {error}")
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+        except catalog.CatalogError as error:
+            _err(f"error: {error}")
+            raise typer.Exit(error.exit_code) from None
+    for problem in result.problems:
+        _err(f"error: {problem}")
+    if not quiet:
+        print(result.build.summary())
+        print(f"{out / 'index.html'}  {result.editions} editions in {len(result.months)} months")
+    raise typer.Exit(result.exit_code)
 
 
 def main() -> None:

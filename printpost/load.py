@@ -22,6 +22,7 @@ from .models import Issue
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 12
+MAX_VALUES = 20_000  # keys, values, collections: the largest valid edition has about 1,800
 SUFFIXES = (".yaml", ".yml", ".json")
 
 
@@ -64,10 +65,16 @@ def _yaml() -> YAML:
 
 
 def _check_structure(text: str, name: str) -> None:
-    """Refuse aliases and deep nesting before anything is constructed."""
+    """Refuse aliases, deep nesting and floods of values before anything is constructed
+    (the pure-Python parser takes about 0.1 ms a value, so the count bounds the time)."""
     depth = 0
-    for event in _yaml().parse(io.StringIO(text)):
+    for count, event in enumerate(_yaml().parse(io.StringIO(text))):
         line = event.start_mark.line + 1 if event.start_mark else None
+        if count > MAX_VALUES:
+            raise InvalidIssue(
+                [Problem(name, f"more than {MAX_VALUES:,} values; an edition has a few thousand "
+                               "at most", line=line)]
+            )
         if isinstance(event, AliasEvent):
             raise InvalidIssue(
                 [Problem(name, "YAML aliases (*name) are not allowed in issue data", line=line)]
@@ -127,10 +134,29 @@ def _describe(error: dict[str, Any]) -> str:
     return message.removeprefix("Value error, ")
 
 
+def _one_line(text: str, limit: int = 200) -> str:
+    """A parser's message (which may quote the file) as one short, printable line."""
+    text = "".join(char if char.isprintable() else f"\\u{ord(char):04x}"
+                   for char in " ".join(text.split()))
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def _field_name(part: str) -> str:
+    """A key as written in the file; unknown keys are untrusted: no line breaks or terminal
+    escapes in messages, and no megabyte-long names."""
+    if not part.isprintable() or len(part) > 60:
+        shown = repr(part)
+        return shown if len(shown) <= 60 else shown[:57] + "..."
+    return part
+
+
 def _field_path(loc: tuple[int | str, ...]) -> str:
     path = ""
     for part in loc:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{_field_name(part)}" if path else _field_name(part)
     return path
 
 
@@ -144,10 +170,10 @@ def parse(text: str, name: str) -> Issue:
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
-        what = error.problem or error.context or "cannot be parsed"
+        what = _one_line(error.problem or error.context or "cannot be parsed")
         raise InvalidIssue([Problem(name, f"not valid YAML/JSON: {what}", line=line)]) from None
     except (YAMLError, ValueError, RecursionError) as error:
-        raise InvalidIssue([Problem(name, f"not valid YAML/JSON: {error}")]) from None
+        raise InvalidIssue([Problem(name, f"not valid YAML/JSON: {_one_line(str(error))}")]) from None
     if not isinstance(data, dict):
         raise InvalidIssue([Problem(name, "expected a mapping of sections (edition, lead, ...)")])
     try:
@@ -190,4 +216,6 @@ def load(path: Path | str) -> LoadedIssue:
         raise InvalidIssue(
             [Problem(name, f"not UTF-8 text (byte {error.start}: {source[error.start]:#04x})")]
         ) from None
+    if (nul := source.find(b"\0")) >= 0:  # UTF-16 or UTF-32 of ASCII text is valid UTF-8
+        raise InvalidIssue([Problem(name, f"not UTF-8 text (byte {nul}: 0x00; UTF-16?)")])
     return LoadedIssue(path=path, issue=parse(text, name), source=source)

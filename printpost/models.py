@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import reprlib
 from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -58,8 +60,21 @@ Blurb = _text(400)
 Url = Annotated[
     str,
     StringConstraints(strip_whitespace=True, max_length=500, pattern=r"^https?://[^\s<>\"']+$"),
+    AfterValidator(_no_control_chars),
 ]
 Body = Annotated[list[Paragraph], Field(min_length=1, max_length=40)]
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_date(value: object) -> object:
+    """Dates are written YYYY-MM-DD; a number or a timestamp is not read as a date."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
+        return value.strip()
+    raise ValueError(f"Input should be a valid date, written YYYY-MM-DD (got {reprlib.repr(value)})")
 
 
 class Model(BaseModel):
@@ -76,7 +91,7 @@ class Edition(Model):
     tagline: Label = "Artificial Intelligence • Machine Learning • Future Tech"
     motto: Label = "Your Daily AI Intelligence Briefing"
     established: Annotated[int, Field(ge=1900, le=2100)] = 2025
-    date: Annotated[dt.date, Field(strict=False)]
+    date: Annotated[dt.date, Field(strict=False), BeforeValidator(_iso_date)]
     issue: Annotated[int, Field(ge=1)] | None = Field(
         default=None, description="Optional: derived from the date when left out."
     )

@@ -20,6 +20,7 @@ class FormatOutput:
     pages: int
     bytes: int
     seconds: float
+    preflight: object = None  # preflight.Report of the pages as written
 
 
 @dataclass
@@ -37,7 +38,7 @@ def check(path: Path | str) -> tuple[load.LoadedIssue, list[str]]:
 
 
 def render_edition(loaded: load.LoadedIssue, format_name: str = DEFAULT_FORMAT, *,
-                   keep_document: bool = False):
+                   keep_document: bool = False, stylesheets: tuple[str, ...] = ()):
     """The edition in one format, rendered but not written."""
     from . import render  # WeasyPrint is imported only when something is rendered
 
@@ -45,7 +46,82 @@ def render_edition(loaded: load.LoadedIssue, format_name: str = DEFAULT_FORMAT, 
     html = compose.compose(loaded.issue, fmt)
     created = f"{loaded.issue.edition.date.isoformat()}T06:00:00Z"
     return render.render(html, created=created, pdf_variant=fmt.pdf_variant,
-                         keep_document=keep_document)
+                         keep_document=keep_document, stylesheets=stylesheets)
+
+
+def _typeset_once(loaded, format_name, stylesheets):
+    from . import preflight
+
+    rendered = render_edition(loaded, format_name, keep_document=True, stylesheets=stylesheets)
+    missing = [str(m) for m in glyphs.missing_glyphs(loaded.issue)] + rendered.notdef
+    report = preflight.preflight(rendered.document, get_format(format_name), missing_glyphs=missing)
+    rendered.document = None  # the layout tree is large; the report keeps what matters
+    return rendered, report
+
+
+def typeset(loaded: load.LoadedIssue, format_name: str = DEFAULT_FORMAT, *,
+            stylesheets: tuple[str, ...] = (), fit: bool = True):
+    """Render, preflight and copyfit: (render.Rendered, preflight.Report) of the best pass."""
+    from . import copyfit
+
+    line_height = preflight_line_height(format_name)
+    steps: dict[str, int] = {}
+    nudges: dict[str, float] = {}
+    frames: dict[str, float] = {}
+    rendered, report = _typeset_once(loaded, format_name, stylesheets)
+    best, passes = ({}, {}, {}), 1
+    while fit and passes < copyfit.MAX_PASSES:
+        adjusted = copyfit.next_adjustment(steps, report.errors) or steps
+        snapped = copyfit.next_frames(frames, report.findings)
+        # Frames first: snapping them moves what follows, so nudges wait for a pass.
+        moved = nudges if snapped != frames else copyfit.next_nudges(nudges, report.findings,
+                                                                      line_height)
+        if adjusted == steps and moved == nudges and snapped == frames:
+            break
+        steps, nudges, frames = adjusted, moved, snapped
+        candidate = _typeset_once(loaded, format_name,
+                                  (*stylesheets, copyfit.stylesheet(steps, nudges, frames)))
+        passes += 1
+        if _score(candidate[1]) <= _score(report):
+            (rendered, report), best = candidate, (dict(steps), dict(nudges), dict(frames))
+    report.measurements["copyfit_passes"] = passes
+    report.measurements["copyfit_steps"] = {t: copyfit.STEPS[i] for t, i in best[0].items()}
+    report.measurements["copyfit_grid_nudges_px"] = best[1]
+    report.measurements["copyfit_frames_px"] = best[2]
+    return rendered, report
+
+
+def _score(report) -> tuple[int, float]:
+    """Fewer errors first, then more body lines on the grid."""
+    return len(report.errors), -report.measurements["body_lines_on_grid_pct"]
+
+
+def preflight_line_height(format_name: str) -> float:
+    from .preflight import _length_px
+
+    return _length_px(get_format(format_name).line_height)
+
+
+ARCHIVAL_VARIANT = "pdf/a-3b"  # PDF/A-3 may carry the source data as an embedded file
+SOURCE_MEDIA_TYPES = {".yaml": "application/yaml", ".yml": "application/yaml",
+                      ".json": "application/json"}
+
+
+def render_archival(loaded: load.LoadedIssue, format_name: str = DEFAULT_FORMAT):
+    """The edition as PDF/A-3b with its issue data file embedded, rendered but not written."""
+    from . import render
+
+    fmt = get_format(format_name)
+    html = compose.compose(loaded.issue, fmt)
+    edition = loaded.issue.edition
+    source = render.Attachment(
+        name=loaded.path.name,
+        data=loaded.source,
+        media_type=SOURCE_MEDIA_TYPES.get(loaded.path.suffix.lower(), "application/octet-stream"),
+        description=f"Issue data of {compose.document_title(loaded.issue)}",
+    )
+    return render.render(html, created=f"{edition.date.isoformat()}T06:00:00Z",
+                         pdf_variant=ARCHIVAL_VARIANT, attachments=[source])
 
 
 def build(path: Path | str, formats: list[str] | None = None,
@@ -62,11 +138,11 @@ def build(path: Path | str, formats: list[str] | None = None,
     result = BuildResult(source=loaded.path, warnings=warnings)
     for name in formats:
         started = time.perf_counter()
-        rendered = render_edition(loaded, name)
+        rendered, report = typeset(loaded, name)
         target = publish.edition_path(loaded.issue.edition, name, out_dir)
         publish.write_atomic(target, rendered.pdf)
         result.outputs.append(
             FormatOutput(name, target, rendered.pages, len(rendered.pdf),
-                         time.perf_counter() - started)
+                         time.perf_counter() - started, report)
         )
     return result

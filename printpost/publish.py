@@ -7,11 +7,12 @@ complete file, never a partial one, even if the build is killed or the disk fill
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
 from pathlib import Path
 
-from .models import Edition
+from .models import Edition, issue_number
 
 DEFAULT_OUTPUT_DIR = Path("output")
 
@@ -27,21 +28,45 @@ _PUBLIC_MODE = 0o666 & ~_umask()
 
 def edition_path(edition: Edition, format_name: str, out_dir: Path = DEFAULT_OUTPUT_DIR) -> Path:
     """output/2026-04/2026-04-19-issue-081-a4.pdf"""
-    day = edition.date
-    return out_dir / f"{day:%Y-%m}" / f"{day.isoformat()}-issue-{edition.number:03d}-{format_name}.pdf"
+    return dated_edition_path(edition.date, format_name, out_dir)
+
+
+def dated_edition_path(day: dt.date, format_name: str, out_dir: Path = DEFAULT_OUTPUT_DIR, *,
+                       archival: bool = False) -> Path:
+    """The edition of `day` (its number follows from the date); archival PDF/A copies are
+    output/2026-04/2026-04-19-issue-081-a4-archival.pdf."""
+    variant = "-archival" if archival else ""
+    name = f"{day.isoformat()}-issue-{issue_number(day):03d}-{format_name}{variant}.pdf"
+    return out_dir / f"{day:%Y-%m}" / name
+
+
+def sidecar_path(pdf: Path) -> Path:
+    """What an incremental build knows about a PDF: 2026-04-19-issue-081-a4.pdf.json"""
+    return pdf.with_name(pdf.name + ".json")
+
+
+def month_archive_path(month: str, out_dir: Path = DEFAULT_OUTPUT_DIR, suffix: str = ".pdf") -> Path:
+    """output/archive/the-ai-morning-post-2026-04.pdf (and .zip, the bundle of editions)"""
+    return out_dir / "archive" / f"the-ai-morning-post-{month}{suffix}"
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` in one step; on any failure the old file is untouched."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    """Replace `path` with `data` in one step; on any failure the old file is untouched and
+    the temporary file is removed. An OSError (a full disk, say) names `path` as its filename."""
+    temporary = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
+                                                 dir=path.parent)
         with os.fdopen(descriptor, "wb") as file:
             file.write(data)
             file.flush()
             os.fchmod(file.fileno(), _PUBLIC_MODE)  # mkstemp makes it private (0600)
             os.fsync(file.fileno())
         os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+    except BaseException as error:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
+        if isinstance(error, OSError) and error.filename in (None, temporary):
+            raise OSError(error.errno, error.strerror or str(error), str(path)) from error
         raise

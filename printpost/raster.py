@@ -20,3 +20,11 @@ def page_png(pdf: bytes, index: int, dpi: int = 110) -> bytes:
     buffer = io.BytesIO()
     page_image(pdf, index, dpi).save(buffer, format="PNG", optimize=False)
     return buffer.getvalue()
+
+
+def page_jpeg(pdf: bytes, index: int, dpi: int = 36, quality: int = 85) -> bytes:
+    """A page as a small JPEG: the front-page thumbnails of the archive cover and the site."""
+    buffer = io.BytesIO()
+    page_image(pdf, index, dpi).convert("RGB").save(buffer, format="JPEG", quality=quality,
+                                                    optimize=True)
+    return buffer.getvalue()

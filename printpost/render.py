@@ -9,11 +9,13 @@ every machine. The same HTML gives the same bytes (dates come from the edition).
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import logging
 import mimetypes
 import os
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -74,6 +76,58 @@ class Rendered:
     pages: int
     fetches: FetchLog
     document: object = None  # weasyprint.Document, kept for preflight measurements
+    notdef: list[str] = field(default_factory=list)  # text drawn with no glyph
+
+
+class _NotdefCollector(logging.Handler):
+    """WeasyPrint logs each string it had to draw with .notdef; keep them for preflight."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        message = record.getMessage()
+        if ".notdef" in message:
+            self.messages.append(message)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file embedded in the PDF: archival editions carry the data they were set from."""
+
+    name: str
+    data: bytes
+    media_type: str = "application/octet-stream"
+    description: str = ""
+
+
+def _embedded(weasyprint, attachment: Attachment, created: str):
+    import datetime as dt
+
+    # A data: URL carries the media type into the PDF (PDF/A-3 wants it), and fixed dates
+    # keep the bytes reproducible (WeasyPrint would stamp the current time).
+    moment = dt.datetime.fromisoformat(created.replace("Z", "+00:00"))
+    data_url = (f"data:{attachment.media_type};base64,"
+                + base64.b64encode(attachment.data).decode("ascii"))
+    return weasyprint.Attachment(url=data_url, name=attachment.name,
+                                 description=attachment.description or None,
+                                 created=moment, modified=moment, relationship="Source")
+
+
+def _identifier(html: str, attachments: Sequence[Attachment]) -> bytes:
+    digest = hashlib.md5(html.encode("utf-8"))
+    for attachment in attachments:  # the same page with other data attached is another file
+        digest.update(attachment.name.encode("utf-8") + b"\0" + attachment.data)
+    return digest.hexdigest().encode("ascii")
+
+
+def _associate_once(document, pdf) -> None:
+    """WeasyPrint 70 lists each attachment twice in the catalog's /AF; once is right."""
+    if "AF" in pdf.catalog:
+        unique = list(dict.fromkeys(pdf.catalog["AF"]))
+        pdf.catalog["AF"].clear()
+        pdf.catalog["AF"].extend(unique)
 
 
 def _epoch(created: str) -> str:
@@ -84,7 +138,8 @@ def _epoch(created: str) -> str:
 
 
 def render(html: str, *, created: str, pdf_variant: str | None = None,
-           keep_document: bool = False) -> Rendered:
+           keep_document: bool = False, attachments: Sequence[Attachment] = (),
+           stylesheets: Sequence[str] = ()) -> Rendered:
     """Lay out and write the PDF. `created` (ISO 8601) fixes the embedded dates."""
     with _lock:
         import weasyprint
@@ -95,19 +150,32 @@ def render(html: str, *, created: str, pdf_variant: str | None = None,
         previous_epoch = os.environ.get("SOURCE_DATE_EPOCH")
         os.environ["SOURCE_DATE_EPOCH"] = _epoch(created)
         log = FetchLog()
+        collector = _NotdefCollector()
+        weasy_logger = logging.getLogger("weasyprint")
+        weasy_logger.addHandler(collector)
+        previous_level = weasy_logger.level
+        weasy_logger.setLevel(logging.WARNING)
         try:
             document = weasyprint.HTML(
                 string=html,
                 base_url=LAYOUTS_DIR.as_uri() + "/",
                 url_fetcher=_make_fetcher(log),
-            ).render(font_config=FontConfiguration())
+            ).render(font_config=(fonts := FontConfiguration()), stylesheets=[
+                # Extra rules from printpost itself (copyfit, tests), never from issue data.
+                weasyprint.CSS(string=css, base_url=LAYOUTS_DIR.as_uri() + "/",
+                               url_fetcher=_make_fetcher(log), font_config=fonts)
+                for css in stylesheets])
             pdf = document.write_pdf(
-                pdf_identifier=hashlib.md5(html.encode("utf-8")).hexdigest().encode("ascii"),
+                pdf_identifier=_identifier(html, attachments),
                 pdf_variant=pdf_variant,
+                attachments=[_embedded(weasyprint, item, created) for item in attachments],
+                finisher=_associate_once if attachments else None,
             )
         except Exception as error:  # WeasyPrint raises many kinds; report one
             raise RenderError(f"rendering failed: {type(error).__name__}: {error}") from error
         finally:
+            weasy_logger.removeHandler(collector)
+            weasy_logger.setLevel(previous_level)
             if previous_epoch is None:
                 os.environ.pop("SOURCE_DATE_EPOCH", None)
             else:
@@ -117,10 +185,12 @@ def render(html: str, *, created: str, pdf_variant: str | None = None,
         pages=len(document.pages),
         fetches=log,
         document=document if keep_document else None,
+        notdef=collector.messages,
     )
 
 
 def quiet_weasyprint_logs() -> None:
     """WeasyPrint logs refused fetches and unsupported CSS as warnings; we report our own."""
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    # Not a higher level: preflight collects WeasyPrint's missing-glyph warnings.
+    logging.getLogger("weasyprint").propagate = False
     logging.getLogger("fontTools").setLevel(logging.ERROR)

@@ -26,3 +26,7 @@ def sample_copy(tmp_path) -> Path:
     target = tmp_path / SAMPLES[-1].name
     shutil.copy(SAMPLES[-1], target)
     return target
+
+
+# The month tests' session fixtures (a small synthetic month built once): tests/monthkit.py.
+from monthkit import built_month, month_archive, month_issues  # noqa: E402, F401

@@ -1,0 +1,397 @@
+"""Incremental, parallel builds of many editions: render only what changed.
+
+Each built PDF has a sidecar beside it (`<pdf>.json`) recording the content hash it was
+built from: sha256 over the issue file's bytes, every file in layouts/ and fonts/, the
+printpost and WeasyPrint versions, the format and whether it is the archival (PDF/A-3b)
+variant. A PDF is up to date when its sidecar's hash is the one the inputs give now and the
+file on disk is the one the sidecar describes (same sha256, opens, same page count);
+anything else is rebuilt.
+
+Editions that need work are rendered in a process pool over all cores, or on an existing
+Dask cluster. The PDF is written atomically first and its sidecar second, so a build killed
+in between leaves a PDF that no sidecar vouches for, which the next build redoes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from importlib import metadata
+from multiprocessing import get_context
+from pathlib import Path
+
+from . import __version__, load, publish
+from .resources import FONTS_DIR, LAYOUTS_DIR
+
+EXIT_OK, EXIT_BUILD_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+_DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.(ya?ml|json)$", re.IGNORECASE)
+
+
+class CatalogError(Exception):
+    """The build as a whole cannot run (no such directory, no scheduler)."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_BAD_INPUT):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def issue_files(directory: Path) -> list[Path]:
+    """The issue data files directly in `directory`, by name (hidden files left out)."""
+    if not directory.is_dir():
+        raise CatalogError(f"{directory}: no such directory")
+    return sorted(path for path in directory.iterdir()
+                  if path.suffix.lower() in load.SUFFIXES and not path.name.startswith(".")
+                  and path.is_file())
+
+
+def date_from_name(path: Path) -> dt.date | None:
+    """2026-04-19.yaml → 2026-04-19: where its PDF will be, before the data is read."""
+    match = _DATED_NAME.match(path.name)
+    if not match:
+        return None
+    try:
+        return dt.date.fromisoformat(match.group(1))
+    except ValueError:
+        return None
+
+
+# Layouts that no edition is set with (the month archive's and the site's): editing them
+# must not re-render every edition. They are part of the archive's own key instead.
+NON_EDITION_LAYOUTS = ("archive", "site")
+
+
+def toolchain_digest(*, editions: bool = True) -> str:
+    """Everything besides the issue data that shapes a PDF: layouts, fonts, versions.
+
+    Computed per build (not cached) so a long-lived process notices a layout edited since.
+    Hidden files (editor swap files) are left out: nothing renders them. With `editions`,
+    the layouts of the archive and the site are left out too.
+    """
+    skipped = {f"layouts/{name}" for name in NON_EDITION_LAYOUTS} if editions else set()
+    digest = hashlib.sha256()
+    for root in (LAYOUTS_DIR, FONTS_DIR):
+        for path in sorted(root.rglob("*")):
+            relative = path.relative_to(root.parent)
+            if (not path.is_file()
+                    or any(part.startswith(".") or part == "__pycache__" for part in relative.parts)
+                    or any(relative.as_posix().startswith(f"{prefix}/") for prefix in skipped)):
+                continue
+            digest.update(f"{relative.as_posix()}\0".encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    # WeasyPrint is pinned, but a different version lays out differently: part of the key.
+    digest.update(f"printpost {__version__}\0weasyprint {metadata.version('weasyprint')}".encode())
+    return digest.hexdigest()
+
+
+def content_hash(source: bytes, name: str, toolchain: str, format_name: str, archival: bool) -> str:
+    """The key of one PDF. The file's name is in it because archival PDFs embed the file."""
+    digest = hashlib.sha256()
+    variant = "archival" if archival else "print"
+    digest.update(f"{toolchain}\0{format_name}\0{variant}\0{name}\0".encode())
+    digest.update(source)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Record:
+    """One built PDF, as its sidecar describes it."""
+
+    path: Path
+    hash: str
+    pages: int
+    bytes: int
+    sha256: str
+    format: str
+    archival: bool
+    source: str  # the issue file's name
+    date: str
+    issue: int
+    headline: str  # the lead story's, for tables of contents and the site
+
+    def to_json(self) -> bytes:
+        data = asdict(self)
+        data.pop("path")  # the sidecar sits beside the PDF; the directory may move
+        data["printpost"] = __version__
+        return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def read_record(pdf: Path) -> Record | None:
+    """The sidecar of `pdf`, or None when there is none or it is unreadable."""
+    try:
+        data = json.loads(publish.sidecar_path(pdf).read_bytes())
+        data.pop("printpost", None)
+        return Record(path=pdf, **data)
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def pdf_intact(record: Record) -> bool:
+    """The PDF on disk is the one the sidecar describes, and it opens."""
+    import pypdfium2
+
+    try:
+        data = record.path.read_bytes()
+    except OSError:
+        return False
+    if hashlib.sha256(data).hexdigest() != record.sha256:
+        return False
+    try:
+        document = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError:
+        return False
+    try:
+        return len(document) == record.pages
+    finally:
+        document.close()
+
+
+def current_record(pdf: Path, expected_hash: str) -> Record | None:
+    """The sidecar of `pdf` if the PDF is up to date for `expected_hash` and intact."""
+    record = read_record(pdf)
+    if record is None or record.hash != expected_hash or not pdf_intact(record):
+        return None
+    return record
+
+
+@dataclass(frozen=True)
+class EditionTask:
+    """One issue file to bring up to date in some formats (picklable, for workers)."""
+
+    source: Path
+    formats: tuple[str, ...]
+    archival: bool
+    out_dir: Path
+    toolchain: str
+
+
+@dataclass
+class EditionOutcome:
+    source: Path
+    status: str  # "built", "up to date" or "failed"
+    records: list[Record] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # one line each, file and field named
+    warnings: list[str] = field(default_factory=list)
+    exit_code: int = EXIT_OK
+    rendered: int = 0  # PDFs rendered (0 when everything was up to date)
+    preflight: dict[str, str] = field(default_factory=dict)  # PDF name → preflight summary
+
+
+def _up_to_date_without_loading(task: EditionTask, source: bytes) -> EditionOutcome | None:
+    """The quick check: a dated file name says where its PDFs are; no parsing, no rendering."""
+    day = date_from_name(task.source)
+    if day is None:
+        return None
+    records = []
+    for name in task.formats:
+        pdf = publish.dated_edition_path(day, name, task.out_dir, archival=task.archival)
+        expected = content_hash(source, task.source.name, task.toolchain, name, task.archival)
+        record = current_record(pdf, expected)
+        if record is None:
+            return None
+        records.append(record)
+    return EditionOutcome(task.source, "up to date", records)
+
+
+def build_edition(task: EditionTask) -> EditionOutcome:
+    """Bring one edition's PDFs up to date. Runs in a worker process (pool or Dask)."""
+    from . import pipeline, render
+
+    try:
+        loaded, warnings = pipeline.check(task.source)
+    except load.InvalidIssue as error:
+        return EditionOutcome(task.source, "failed", problems=[str(p) for p in error.problems],
+                              exit_code=EXIT_BAD_INPUT)
+    edition = loaded.issue.edition
+    outcome = EditionOutcome(task.source, "up to date", warnings=warnings)
+    for name in task.formats:
+        expected = content_hash(loaded.source, task.source.name, task.toolchain, name,
+                                task.archival)
+        pdf = publish.dated_edition_path(edition.date, name, task.out_dir, archival=task.archival)
+        record = current_record(pdf, expected)
+        if record is None:
+            try:
+                if task.archival:
+                    rendered = pipeline.render_archival(loaded, name)
+                else:  # the very PDF a one-file `printpost build` writes (preflight, copyfit)
+                    rendered, report = pipeline.typeset(loaded, name)
+                    outcome.preflight[pdf.name] = report.summary()
+                record = Record(
+                    path=pdf, hash=expected, pages=rendered.pages, bytes=len(rendered.pdf),
+                    sha256=hashlib.sha256(rendered.pdf).hexdigest(), format=name,
+                    archival=task.archival, source=task.source.name,
+                    date=edition.date.isoformat(), issue=edition.number,
+                    headline=loaded.issue.lead.headline,
+                )
+                publish.write_atomic(pdf, rendered.pdf)
+                publish.write_atomic(publish.sidecar_path(pdf), record.to_json())
+            except render.RenderError as error:
+                outcome.problems.append(f"{task.source}: {name}: {error}")
+                outcome.exit_code = EXIT_BUILD_FAILED
+                continue
+            except OSError as error:
+                outcome.problems.append(f"{task.source}: cannot write {pdf}: {error.strerror or error}")
+                outcome.exit_code = EXIT_BUILD_FAILED
+                continue
+            outcome.rendered += 1
+        outcome.records.append(record)
+    if outcome.problems:
+        outcome.status = "failed"
+    elif outcome.rendered:
+        outcome.status = "built"
+    return outcome
+
+
+@dataclass
+class CatalogResult:
+    outcomes: list[EditionOutcome]
+    seconds: float
+
+    def _with(self, status: str) -> list[EditionOutcome]:
+        return [outcome for outcome in self.outcomes if outcome.status == status]
+
+    @property
+    def built(self) -> list[EditionOutcome]:
+        return self._with("built")
+
+    @property
+    def up_to_date(self) -> list[EditionOutcome]:
+        return self._with("up to date")
+
+    @property
+    def failed(self) -> list[EditionOutcome]:
+        return self._with("failed")
+
+    @property
+    def rendered(self) -> int:
+        return sum(outcome.rendered for outcome in self.outcomes)
+
+    @property
+    def exit_code(self) -> int:
+        return max((outcome.exit_code for outcome in self.outcomes), default=EXIT_OK)
+
+    @property
+    def records(self) -> list[Record]:
+        return [record for outcome in self.outcomes for record in outcome.records]
+
+    def summary(self) -> str:
+        count = len(self.outcomes)
+        return (f"{count} edition{'s' if count != 1 else ''}: {len(self.built)} built, "
+                f"{len(self.up_to_date)} up to date (no rendering), {len(self.failed)} failed "
+                f"in {self.seconds:.1f} s")
+
+
+def _quiet_worker() -> None:
+    from . import render
+
+    render.quiet_weasyprint_logs()
+
+
+def _failed(task: EditionTask, error: BaseException) -> EditionOutcome:
+    return EditionOutcome(task.source, "failed", exit_code=EXIT_BUILD_FAILED,
+                          problems=[f"{task.source}: build crashed: {type(error).__name__}: {error}"])
+
+
+def _run_in_pool(tasks: list[EditionTask], jobs: int) -> Iterable[EditionOutcome]:
+    if jobs <= 1 or len(tasks) <= 1:
+        _quiet_worker()
+        for task in tasks:
+            yield build_edition(task)
+        return
+    # spawn, not fork: the parent may be running a progress-bar thread, and WeasyPrint's
+    # font state must not be shared; each worker imports what it needs once.
+    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=get_context("spawn"),
+                             initializer=_quiet_worker) as pool:
+        futures = {pool.submit(build_edition, task): task for task in tasks}
+        for future in as_completed(futures):
+            try:
+                yield future.result()
+            except Exception as error:  # the worker raised, or died (BrokenProcessPool)
+                yield _failed(futures[future], error)
+
+
+def _run_on_dask(tasks: list[EditionTask], address: str) -> Iterable[EditionOutcome]:
+    try:
+        from distributed import Client
+        from distributed import as_completed as dask_completed
+    except ImportError:
+        raise CatalogError("--scheduler needs Dask: pip install 'printpost[dask]'",
+                           EXIT_BUILD_FAILED) from None
+    try:
+        client = Client(address)  # waits as long as Dask's distributed.comm.timeouts.connect
+    except (OSError, TimeoutError) as error:
+        raise CatalogError(f"cannot reach the Dask scheduler at {address}: {error}",
+                           EXIT_BUILD_FAILED) from None
+    with client:
+        client.run(_quiet_worker)
+        # pure=False: a task's result depends on files, not only its arguments.
+        futures = {client.submit(build_edition, task, pure=False): task for task in tasks}
+        for future in dask_completed(list(futures)):
+            try:
+                yield future.result()
+            except Exception as error:  # the worker raised, or was lost
+                yield _failed(futures[future], error)
+
+
+def build_catalog(
+    sources: Iterable[Path],
+    formats: list[str],
+    out_dir: Path = publish.DEFAULT_OUTPUT_DIR,
+    *,
+    archival: bool = False,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    on_progress: Callable[[EditionOutcome], None] | None = None,
+) -> CatalogResult:
+    """Bring every edition in `sources` up to date in each format; render only what changed.
+
+    Editions run in a process pool of `jobs` workers (default: every core), or on the Dask
+    scheduler at `scheduler`, whose workers must see the same files at the same paths.
+    """
+    from .formats import get_format
+
+    started = time.perf_counter()
+    for name in formats:
+        if archival and get_format(name).pdf_variant:  # unknown formats fail here too
+            # PDF/A wants the sRGB of the print formats; press formats are CMYK PDF/X.
+            raise CatalogError(f"format {name} is {get_format(name).pdf_variant}; archival "
+                               "PDF/A needs an RGB format (a4, letter, ...)")
+        get_format(name)
+    toolchain = toolchain_digest()
+    # Dask workers may run in another directory: give them absolute paths.
+    place = (lambda path: Path(path).absolute()) if scheduler else Path
+    out_dir = place(out_dir)
+    outcomes: list[EditionOutcome] = []
+    pending: list[EditionTask] = []
+
+    def done(outcome: EditionOutcome) -> None:
+        outcomes.append(outcome)
+        if on_progress is not None:
+            on_progress(outcome)
+
+    for source in sources:
+        task = EditionTask(place(source), tuple(formats), archival, out_dir, toolchain)
+        try:
+            too_big = task.source.stat().st_size > load.MAX_FILE_BYTES
+            data = None if too_big else task.source.read_bytes()
+        except OSError:
+            data = None  # the worker reports it, as the one-file build does
+        quick = _up_to_date_without_loading(task, data) if data is not None else None
+        if quick is not None:
+            done(quick)
+        else:
+            pending.append(task)
+
+    if pending:
+        runner = (_run_on_dask(pending, scheduler) if scheduler
+                  else _run_in_pool(pending, jobs or os.cpu_count() or 1))
+        for outcome in runner:
+            done(outcome)
+    outcomes.sort(key=lambda outcome: outcome.source.name)
+    return CatalogResult(outcomes, time.perf_counter() - started)

@@ -1,0 +1,75 @@
+"""Copyfit: re-set what preflight rejects, within bounds a desk would accept.
+
+A hyphenation ladder, a widow or orphan, or a story whose columns do not end level is
+usually fixed by setting one paragraph (or one story) a hair tighter or looser: a change
+of tracking of ±0.5–2 % of the type size moves a word across a line end and re-breaks
+everything after it. Each pass measures, adjusts what failed, and sets again; what is
+still wrong after the last pass is reported, not hidden.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .compose import environment
+
+# Settings tried in turn for one target: (tracking in em, automatic hyphenation), small
+# changes first, and setting the paragraph without automatic hyphens (which ends
+# most ladders) early.
+STEPS = ((-0.005, True), (0.0, False), (0.005, True), (-0.005, False), (-0.01, True), (0.01, True))
+FIXABLE = {"hyphen-ladder", "widow", "orphan", "column-balance"}
+MAX_PASSES = 4  # measuring passes, the first included
+
+
+def selector_for(target: str) -> str:
+    """A paragraph id is adjusted alone; a story id adjusts all of its body copy."""
+    if "-p" in target and target.rsplit("-p", 1)[1].isdigit():
+        return f"#{target}"
+    return f"#{target} .story-body p, #{target} p"
+
+
+def stylesheet(steps: dict[str, int], nudges: dict[str, float] | None = None,
+               frames: dict[str, float] | None = None) -> str:
+    """CSS for the chosen step of each target, the grid nudge (px) of each section and the
+    whole-line height (px) of each column block."""
+    rules = [(selector_for(target), *STEPS[index]) for target, index in sorted(steps.items())]
+    return environment().get_template("copyfit.css.j2").render(
+        rules=rules, nudges=sorted((nudges or {}).items()), frames=sorted((frames or {}).items()))
+
+
+def next_frames(frames: dict[str, float], findings) -> dict[str, float]:
+    """Column blocks set to the whole number of grid lines they need."""
+    changed = dict(frames)
+    for finding in findings:
+        if finding.check == "off-grid-frame":
+            changed[finding.target] = finding.amount
+    return changed
+
+
+def next_nudges(nudges: dict[str, float], findings, line_height: float) -> dict[str, float]:
+    """Move each off-grid section down onto the grid.
+
+    A nudge moves everything after it on the page too, so each section's own nudge is what
+    it needs less what the sections above it on the same page were already moved by.
+    """
+    changed = dict(nudges)
+    moved: dict[int, float] = defaultdict(float)
+    for finding in findings:  # in page order, sections top to bottom
+        if finding.check != "off-grid":
+            continue
+        extra = (finding.amount - moved[finding.page]) % line_height
+        if extra > 0.5:
+            changed[finding.target] = round(changed.get(finding.target, 0.0) + extra, 2)
+            moved[finding.page] += extra
+    return changed
+
+
+def next_adjustment(steps: dict[str, int], findings) -> dict[str, int] | None:
+    """Each failing target moves to its next step; None when nothing is left to try."""
+    targets = sorted({f.target for f in findings if f.check in FIXABLE and f.target})
+    changed = dict(steps)
+    for target in targets:
+        index = steps.get(target, -1) + 1
+        if index < len(STEPS):
+            changed[target] = index
+    return changed if changed != steps else None

@@ -1,0 +1,195 @@
+"""Subscriber site: every edition as a static site, with downloads, month archives and a feed.
+
+One directory (default output/site) holds index.html (editions by month, newest first, with
+their front pages), editions/<edition>.html (downloads per format with their sizes),
+files/ (copies of the PDFs, month archives and bundles), thumbs/, feed.xml (Atom, every PDF
+an enclosure), subscribe-qr.svg, site.css and the fonts it names. Every link is relative,
+so the site works from file:// and from any static host, and there is no script.
+
+Files are written atomically and only when their bytes change; pages go last, so a reader
+never follows a link to a file that is not there yet.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from . import archive, catalog, compose, load, publish, raster
+from .formats import formats as known_formats
+from .formats import get_format
+from .models import FIRST_ISSUE_DATE
+from .resources import FONTS_DIR, LAYOUTS_DIR
+
+DEFAULT_SITE_DIR = publish.DEFAULT_OUTPUT_DIR / "site"
+THUMBNAIL_DPI = 48  # a 210 mm page → 397 px: sharp on the edition page, light on the index
+SITE_FONTS = ("UnifrakturMaguntia-Regular.ttf", "OFL-UnifrakturMaguntia.txt",
+              "PlayfairDisplay-Bold.ttf", "OFL-PlayfairDisplay.txt",
+              "PTSerif-Regular.ttf", "OFL-PTSerif.txt")
+
+
+class SiteError(Exception):
+    """Nothing to publish (no issue files)."""
+
+
+@dataclass
+class SiteResult:
+    site_dir: Path
+    editions: int
+    months: list[str]
+    build: catalog.CatalogResult
+    problems: list[str] = field(default_factory=list)  # months whose archive failed
+    exit_code: int = catalog.EXIT_OK
+
+
+def human_size(size: int) -> str:
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:.1f} MB"
+    return f"{max(1, round(size / 1000))} KB"
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Atomically, and not at all when the file already holds these bytes."""
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    publish.write_atomic(path, data)
+
+
+def _thumbnail(site_dir: Path, record: catalog.Record) -> tuple[str, int, int]:
+    """The front page as a JPEG named after the PDF's hash: made once per version."""
+    from PIL import Image
+
+    stem = record.path.stem.removesuffix(f"-{record.format}")
+    relative = f"thumbs/{stem}-{record.sha256[:8]}.jpg"
+    target = site_dir / relative
+    if not target.is_file():
+        _write(target, raster.page_jpeg(record.path.read_bytes(), 0, THUMBNAIL_DPI))
+        for older in target.parent.glob(f"{stem}-*.jpg"):  # front pages of earlier versions
+            if older != target:
+                older.unlink(missing_ok=True)
+    with Image.open(target) as image:
+        return relative, image.width, image.height
+
+
+def _format_label(name: str) -> str:
+    description = get_format(name).description
+    return f"{name.upper()} · {description[0].lower()}{description[1:]}" if description else name.upper()
+
+
+def _tag(subscribe_url: str, specific: str) -> str:
+    """A stable Atom id (RFC 4151 tag URI) under the paper's own domain."""
+    host = urlsplit(subscribe_url).hostname or "printpost.invalid"
+    return f"tag:{host},{FIRST_ISSUE_DATE.isoformat()}:{specific}"
+
+
+def _edition_entry(outcome: catalog.EditionOutcome, site_dir: Path, month_archive) -> dict:
+    issue = load.load(outcome.source).issue
+    first = outcome.records[0]
+    day = dt.date.fromisoformat(first.date)
+    stem = first.path.name.removesuffix(f"-{first.format}.pdf")
+    downloads = []
+    for record in outcome.records:
+        path = f"files/{day:%Y-%m}/{record.path.name}"
+        _write(site_dir / path, record.path.read_bytes())
+        downloads.append({"path": path, "label": _format_label(record.format),
+                          "pages": record.pages, "bytes": record.bytes,
+                          "size": human_size(record.bytes)})
+    thumbnail, width, height = _thumbnail(site_dir, first)
+    return {
+        "issue": first.issue, "date": first.date, "long_date": issue.edition.long_date,
+        "month_key": f"{day:%Y-%m}", "month_name": archive.month_name(f"{day:%Y-%m}"),
+        "location": issue.edition.location, "headline": issue.lead.headline,
+        "dek": issue.lead.dek, "headlines": issue.headlines()[1:-1],  # not the lead, not the subscribe box
+        "page": f"editions/{stem}.html", "thumbnail": thumbnail,
+        "thumbnail_width": width, "thumbnail_height": height, "downloads": downloads,
+        "archive": month_archive, "updated": f"{first.date}T06:00:00Z",
+        "entry_id": _tag(issue.subscribe.url, f"issue-{first.issue}"),
+        "subscribe": issue.subscribe, "edition": issue.edition,
+    }
+
+
+def _publish_archive(site_dir: Path, result: archive.MonthArchive) -> tuple[dict, dict]:
+    files = {}
+    for source in (result.pdf, result.bundle):
+        path = f"files/archive/{source.name}"
+        data = source.read_bytes()
+        _write(site_dir / path, data)
+        files[source.suffix] = {"path": path, "bytes": len(data), "size": human_size(len(data)),
+                                "pages": result.pages}
+    return files[".pdf"], files[".zip"]
+
+
+def make_site(issues_dir: Path = Path("issues"), out_dir: Path = publish.DEFAULT_OUTPUT_DIR,
+              site_dir: Path = DEFAULT_SITE_DIR, formats: list[str] | None = None, *,
+              base_url: str | None = None, jobs: int | None = None,
+              scheduler: str | None = None, on_progress=None) -> SiteResult:
+    """Build what is missing (editions, month archives), then write the site."""
+    # Readers' formats by default: the press formats (PDF/X, CMYK) are for the printers.
+    formats = formats or [name for name, fmt in known_formats().items() if not fmt.pdf_variant]
+    sources = catalog.issue_files(issues_dir)
+    if not sources:
+        raise SiteError(f"no issue files (.yaml, .yml, .json) in {issues_dir}; nothing written")
+    build = catalog.build_catalog(sources, formats, out_dir, jobs=jobs, scheduler=scheduler,
+                                  on_progress=on_progress)
+    good = sorted((o for o in build.outcomes if o.status != "failed"),
+                  key=lambda outcome: outcome.records[0].date)
+    result = SiteResult(site_dir, len(good), [], build, exit_code=build.exit_code)
+    months = sorted({outcome.records[0].date[:7] for outcome in good}, reverse=True)
+
+    for name in SITE_FONTS:
+        _write(site_dir / "fonts" / name, (FONTS_DIR / name).read_bytes())
+    _write(site_dir / "site.css", (LAYOUTS_DIR / "site" / "site.css").read_bytes())
+
+    archives = {}
+    for month in months:
+        try:
+            made = archive.make_archive(month, issues_dir, out_dir, formats, jobs=jobs,
+                                        scheduler=scheduler)
+        except archive.ArchiveError as error:
+            result.problems.append(f"{month}: {error}")
+            result.exit_code = max(result.exit_code, error.exit_code)
+            archives[month] = (None, None)
+            continue
+        archives[month] = _publish_archive(site_dir, made)
+
+    entries = [_edition_entry(outcome, site_dir, archives[outcome.records[0].date[:7]][0])
+               for outcome in good]
+    if not entries:
+        return result
+    subscribe = entries[-1]["subscribe"]  # the newest edition's offer
+    _write(site_dir / "subscribe-qr.svg",
+           base64.b64decode(compose.qr_data_uri(subscribe.url).partition(",")[2]))
+    env = compose.environment()
+    paper = entries[-1]["edition"]
+    common = {"paper": paper.title, "tagline": paper.tagline, "motto": paper.motto,
+              "subscribe": subscribe}
+    for index, entry in enumerate(entries):
+        entry["previous"] = entries[index - 1] if index else None
+        entry["next"] = entries[index + 1] if index + 1 < len(entries) else None
+        html = env.get_template("site/edition.html.j2").render(root="../", edition=entry, **common)
+        _write(site_dir / entry["page"], html.encode("utf-8"))
+
+    newest_first = list(reversed(entries))
+    feed = env.get_template("site/feed.xml.j2").render(
+        base=base_url.rstrip("/") + "/" if base_url else "",
+        feed_id=(base_url.rstrip("/") + "/feed.xml") if base_url else _tag(subscribe.url, "feed"),
+        updated=newest_first[0]["updated"], editions=newest_first, **common)
+    _write(site_dir / "feed.xml", feed.encode("utf-8"))
+
+    month_sections = []
+    for month in months:
+        pdf, bundle = archives[month]
+        month_sections.append({
+            "key": month, "name": archive.month_name(month), "archive": pdf, "bundle": bundle,
+            "editions": [e for e in newest_first if e["month_key"] == month],
+        })
+    index = env.get_template("site/index.html.j2").render(root="", months=month_sections, **common)
+    _write(site_dir / "index.html", index.encode("utf-8"))
+    result.months = months
+    return result

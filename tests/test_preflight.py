@@ -1,0 +1,182 @@
+"""Preflight measures laid-out pages: each check fires on a layout made to break it, and the
+sample editions pass in the home and e-reader formats."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from printpost import compose, load, pipeline, preflight, render
+from printpost.formats import formats, get_format
+
+from conftest import SAMPLES
+
+A4 = get_format("a4")
+LINE = 16  # px: the 12pt grid line of the a4 profile
+
+
+def measure(body: str, css: str = "", fmt=A4) -> preflight.Report:
+    """Preflight a small document set in the bundled fonts."""
+    html = f"""<html lang="en"><head><link rel="stylesheet" href="fonts.css">
+      <style>@page {{ size: 120mm 90mm; margin: 10mm }}
+      html {{ font: 9pt/12pt "PT Serif"; }} {css}</style></head><body>{body}</body></html>"""
+    rendered = render.render(html, created="2026-04-19T06:00:00Z", keep_document=True)
+    return preflight.preflight(rendered.document, fmt, missing_glyphs=rendered.notdef)
+
+
+def checks(report) -> list[str]:
+    return sorted(finding.check for finding in report.errors)
+
+
+WORDS = " ".join(["the desk sets the copy in even columns"] * 6)
+COLUMNS = ".story-body { columns: 2; column-gap: 4mm; column-fill: auto; height: 48px; width: 100mm }"
+
+
+def test_a_clean_layout_has_no_errors():
+    report = measure(f'<div class="story-body" style="columns:2">{WORDS}</div>')
+    assert checks(report) == []
+    assert report.measurements["overflows"] == 0
+
+
+def test_overflow_past_the_page_fires():
+    report = measure('<div style="width: 200mm; height: 10mm; background: #000"></div>')
+    assert "overflow" in checks(report)
+    assert report.measurements["overflows"] >= 1
+
+
+def test_unbroken_word_past_its_column_fires():
+    word = "llmfan46/Forgotten-Abomination-36B-v4.1-ultra-uncensored-heretic".replace("-", "_")
+    report = measure(f'<div class="story-body" style="columns: 3; width: 100mm"><p>{word} {WORDS}</p></div>')
+    assert any(f.check == "overflow" and "past its column" in f.message for f in report.errors)
+
+
+def test_widow_fires():
+    # Three lines fit a column: a four-line paragraph leaves one line at the next column head.
+    text = " ".join(["word"] * 16)
+    report = measure(f'<div class="story-body"><p style="widows:1; orphans:1">{text}</p></div>',
+                     COLUMNS.replace("width: 100mm", "width: 64mm") + " p { hyphens: manual }")
+    assert report.measurements["widows"] == 1 and "widow" in checks(report)
+
+
+def test_orphan_fires():
+    two, four = " ".join(["word"] * 8), " ".join(["word"] * 16)
+    report = measure(f'<div class="story-body"><p>{two}</p><p style="orphans:1; widows:1">{four}</p></div>',
+                     COLUMNS.replace("width: 100mm", "width: 64mm") + " p { hyphens: manual }")
+    assert report.measurements["orphans"] == 1 and "orphan" in checks(report)
+
+
+def test_stranded_head_fires():
+    two = " ".join(["word"] * 12)
+    report = measure(f'<div class="story-body"><p>{two}</p><h2 class="headline" style="font: 9pt/12pt serif">'
+                     f'Head at the foot</h2><p>{two}</p></div>',
+                     COLUMNS.replace("width: 100mm", "width: 64mm") + " p { hyphens: manual }")
+    assert report.measurements["stranded_heads"] == 1
+
+
+def test_column_imbalance_fires():
+    report = measure(f'<div class="story-body"><p style="widows: 1">{" ".join(["word"] * 20)}</p></div>',
+                     COLUMNS.replace("height: 48px", "height: 80px").replace("width: 100mm", "width: 64mm"))
+    assert report.measurements["max_column_spread_lines"] > 1
+    assert "column-balance" in checks(report)
+
+
+def test_hyphenation_ladder_fires():
+    text = " ".join(["internationalization"] * 12)
+    report = measure(f'<div class="story-body"><p style="width: 20mm; hyphens: auto; text-align: justify">'
+                     f'{text}</p></div>')
+    assert report.measurements["hyphen_ladders"] >= 1
+
+
+def test_missing_glyph_fires():
+    report = measure("<p>中文 text</p>")
+    assert "missing-glyph" in checks(report)
+
+
+def test_small_text_fires():
+    report = measure('<p style="font-size: 5pt">fine print</p>')
+    assert report.measurements["small_text"] == 1
+
+
+@pytest.mark.parametrize("width, quiet, expected", [("15mm", 4, "qr-size"), ("25mm", 0, "qr-quiet-zone")])
+def test_qr_checks_fire(width, quiet, expected, monkeypatch):
+    import qrcode
+
+    original = qrcode.QRCode.__init__
+    monkeypatch.setattr(qrcode.QRCode, "__init__",
+                        lambda self, **kw: original(self, **{**kw, "border": quiet}))
+    compose.qr_data_uri.cache_clear()
+    try:
+        src = compose.qr_data_uri("https://example.com/subscribe")
+    finally:
+        compose.qr_data_uri.cache_clear()
+    report = measure(f'<img class="qr-code" src="{src}" style="width:{width}; height:{width}">')
+    assert checks(report) == [expected]
+
+
+def test_page_count_against_the_target():
+    report = measure("<p>one page</p>", fmt=get_format("press"))
+    assert report.target_pages == 4
+    assert any(f.check == "page-count" for f in report.errors)
+
+
+def test_off_grid_lines_are_measured():
+    on = measure(f'<div class="story-body">{WORDS}</div>')
+    off = measure(f'<div class="story-body"><p>{WORDS}</p></div><div class="story-body" style="margin-top: 5px">'
+                  f'<p>{WORDS}</p></div>')
+    assert on.measurements["body_lines_on_grid_pct"] == 100.0
+    assert off.measurements["body_lines_on_grid_pct"] < 80
+
+
+# ---- the sample editions ------------------------------------------------------------------
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda path: path.stem)
+def test_samples_pass_preflight_in_a4(built_samples, sample):
+    [output] = built_samples[sample].outputs
+    report = output.preflight
+    assert report.errors == [], [str(f) for f in report.errors]
+    m = report.measurements
+    assert m["overflows"] == m["widows"] == m["orphans"] == m["stranded_heads"] == 0
+    assert m["hyphen_ladders"] == 0 and m["missing_glyphs"] == 0 and m["small_text"] == 0
+    assert m["max_column_spread_lines"] <= 1.0
+    assert m["qr_width_mm"] >= 20
+    assert m["body_lines"] > 60
+    # Measured, not yet at the 95 % the desk wants (see issue notes): guard against regressions.
+    assert m["body_lines_on_grid_pct"] >= 50
+
+
+@pytest.mark.parametrize("format_name", ["letter", "ereader"])
+def test_newest_sample_passes_preflight_in_other_home_formats(format_name):
+    _, report = pipeline.typeset(load.load(SAMPLES[-1]), format_name)
+    assert report.errors == [], [str(f) for f in report.errors]
+    assert report.measurements["overflows"] == 0
+
+
+def test_every_format_is_a_profile_with_its_own_page_size():
+    sizes = {(fmt.page_width, fmt.page_height) for fmt in formats().values()}
+    assert len(sizes) == len(formats()) >= 5
+    assert get_format("ereader").columns == 1
+    assert get_format("press").bleed == "3mm" and get_format("press").crop_marks
+
+
+def test_press_pdf_has_bleed_trim_crop_marks_and_cmyk():
+    import pikepdf
+    import pypdfium2
+
+    rendered = pipeline.render_edition(load.load(SAMPLES[-1]), "press")
+    pdf = pikepdf.open(io.BytesIO(rendered.pdf))
+    page = pdf.pages[0]
+    trim = [float(v) for v in page.obj["/TrimBox"]]
+    bleed = [float(v) for v in page.obj["/BleedBox"]]
+    media = [float(v) for v in page.obj["/MediaBox"]]
+    assert trim == pytest.approx([0, 0, 11 * 72, 17 * 72], abs=0.1)
+    bleed_pt = 3 / 25.4 * 72
+    assert bleed == pytest.approx([-bleed_pt, -bleed_pt, 11 * 72 + bleed_pt, 17 * 72 + bleed_pt], abs=0.1)
+    assert media[0] <= bleed[0] and media[2] >= bleed[2]
+    assert b"/DeviceCMYK cs" in page.Contents.read_bytes() or b" k\n" in page.Contents.read_bytes()
+    assert b"PDF/X-4" in pdf.Root.Metadata.read_bytes()
+    # Crop marks: ink in the bleed strip left of the trim box, where no page content goes.
+    image = pypdfium2.PdfDocument(rendered.pdf)[0].render(scale=2).to_pil().convert("L")
+    assert image.width == pytest.approx((media[2] - media[0]) * 2, abs=2)
+    strip = image.crop((0, 0, int((trim[0] - media[0]) * 2) - 1, image.height))
+    assert strip.getextrema()[0] < 128, "no crop mark outside the trim box"

@@ -1,0 +1,125 @@
+"""The subscriber site, looked at in a real browser (Debian's chromium through Playwright)."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from monthkit import DAYS, copy_month, month_generator
+from printpost import site as subscriber_site
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture(scope="module")
+def made_site(built_month, tmp_path_factory) -> subscriber_site.SiteResult:
+    """Two months (one edition each) in two formats; the April A4 PDF is already built."""
+    base = tmp_path_factory.mktemp("site")
+    month = copy_month(built_month, base, days=DAYS[:1])
+    month_generator.write_month("2026-03", month.issues, [31])
+    return subscriber_site.make_site(month.issues, month.out, base / "site", ["a4", "letter"],
+                                     jobs=2)
+
+
+def test_site_has_every_edition_and_month(made_site):
+    assert made_site.exit_code == 0, made_site.problems
+    assert made_site.editions == 2 and made_site.months == ["2026-04", "2026-03"]
+    site_dir = made_site.site_dir
+    assert sorted(p.name for p in (site_dir / "editions").iterdir()) == [
+        "2026-03-31-issue-062.html", "2026-04-01-issue-063.html"]
+    assert sorted(p.name for p in (site_dir / "files" / "archive").iterdir()) == [
+        "the-ai-morning-post-2026-03.pdf", "the-ai-morning-post-2026-03.zip",
+        "the-ai-morning-post-2026-04.pdf", "the-ai-morning-post-2026-04.zip"]
+
+
+def _local_target(url: str) -> Path | None:
+    parts = urlsplit(url)
+    return Path(unquote(parts.path)) if parts.scheme == "file" else None
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(),
+                    reason="needs Debian's chromium at /usr/bin/chromium (./dev.sh installs it as root)")
+def test_in_a_browser_every_link_resolves_and_every_thumbnail_loads(made_site):
+    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    site_dir = made_site.site_dir
+    pages = [site_dir / "index.html", *sorted((site_dir / "editions").glob("*.html"))]
+    failed, external = [], set()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.on("requestfailed", lambda request: failed.append(request.url))
+        for html in pages:
+            page.goto(html.as_uri())
+            page.wait_for_load_state("load")
+            links = page.eval_on_selector_all(
+                "a[href], link[href]", "nodes => nodes.map(n => n.href)")
+            assert links, f"{html.name} has no links"
+            for url in links:
+                target = _local_target(url)
+                if target is None:
+                    external.add(url)
+                    continue
+                assert target.is_file(), f"{html.name} links to missing {target}"
+                assert target.resolve().is_relative_to(site_dir.resolve()), f"{url} leaves the site"
+            images = page.eval_on_selector_all(
+                "img", "nodes => nodes.map(n => [n.src, n.complete, n.naturalWidth])")
+            assert len(images) >= 2  # thumbnails and the QR code
+            for src, complete, width in images:
+                assert complete and width > 0, f"{html.name}: {src} did not load"
+        browser.close()
+    assert failed == []
+    assert external == {"https://aimorningpost.example/subscribe"}  # the only way out
+
+
+def test_feed_is_atom_with_enclosures_of_the_right_length(made_site):
+    site_dir = made_site.site_dir
+    feed = ET.parse(site_dir / "feed.xml").getroot()
+    assert feed.tag == f"{ATOM}feed"
+    for required in ("id", "title", "updated"):
+        assert feed.find(f"{ATOM}{required}").text.strip()
+    assert feed.find(f"{ATOM}author/{ATOM}name").text == "The AI Morning Post"
+    entries = feed.findall(f"{ATOM}entry")
+    assert [e.find(f"{ATOM}updated").text for e in entries] == [
+        "2026-04-01T06:00:00Z", "2026-03-31T06:00:00Z"]
+    assert feed.find(f"{ATOM}updated").text == "2026-04-01T06:00:00Z"
+    ids = set()
+    for entry in entries:
+        ids.add(entry.find(f"{ATOM}id").text)
+        assert entry.find(f"{ATOM}title").text.startswith("No. 6")
+        enclosures = [link for link in entry.findall(f"{ATOM}link") if link.get("rel") == "enclosure"]
+        assert sorted(Path(link.get("href")).name.rsplit("-", 1)[1] for link in enclosures) == [
+            "a4.pdf", "letter.pdf"]
+        for link in enclosures:
+            target = site_dir / link.get("href")
+            assert link.get("type") == "application/pdf"
+            assert int(link.get("length")) == target.stat().st_size > 0
+        [alternate] = [link for link in entry.findall(f"{ATOM}link") if link.get("rel") == "alternate"]
+        assert (site_dir / alternate.get("href")).is_file()
+    assert len(ids) == 2
+
+
+def test_edition_page_lists_each_format_with_its_size(made_site):
+    site_dir = made_site.site_dir
+    html = (site_dir / "editions" / "2026-04-01-issue-063.html").read_text(encoding="utf-8")
+    for name in ("a4", "letter"):
+        pdf = site_dir / "files" / "2026-04" / f"2026-04-01-issue-063-{name}.pdf"
+        assert f'href="../files/2026-04/{pdf.name}"' in html
+        assert subscriber_site.human_size(pdf.stat().st_size) in html
+    assert 'href="../files/archive/the-ai-morning-post-2026-04.pdf"' in html
+
+
+def test_site_again_changes_no_file(made_site, built_month, tmp_path):
+    site_dir = made_site.site_dir
+    before = {p: p.stat().st_mtime_ns for p in site_dir.rglob("*") if p.is_file()}
+    issues = made_site.build.outcomes[0].source.parent
+    out = made_site.build.records[0].path.parent.parent
+    again = subscriber_site.make_site(issues, out, site_dir, ["a4", "letter"], jobs=1)
+    assert again.build.rendered == 0
+    after = {p: p.stat().st_mtime_ns for p in site_dir.rglob("*") if p.is_file()}
+    assert after == before
