@@ -33,12 +33,13 @@ class Format:
     crop_marks: bool = False
     pdf_variant: str | None = None
     target_pages: int | None = None
+    rules: str | None = None  # whose layouts/formats/<rules>.css to use; default: its own name
 
     @property
     def stylesheet(self) -> str | None:
         """The format's own stylesheet, relative to layouts/, when it has one."""
-        own = LAYOUTS_DIR / "formats" / f"{self.name}.css"
-        return f"formats/{self.name}.css" if own.is_file() else None
+        name = self.rules or self.name
+        return f"formats/{name}.css" if (LAYOUTS_DIR / "formats" / f"{name}.css").is_file() else None
 
 
 @cache

@@ -8,7 +8,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from monthkit import DAYS, copy_month, month_generator
+from monthkit import DAYS, copy_month
 from printpost import site as subscriber_site
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -19,23 +19,24 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 @pytest.fixture(scope="module")
 def made_site(built_month, tmp_path_factory) -> subscriber_site.SiteResult:
-    """Two months (one edition each) in two formats; the April A4 PDF is already built."""
+    """Two editions in two formats; their A4 PDFs are built already (each render counts)."""
     base = tmp_path_factory.mktemp("site")
-    month = copy_month(built_month, base, days=DAYS[:1])
-    month_generator.write_month("2026-03", month.issues, [31])
+    month = copy_month(built_month, base, days=DAYS[:2])
     return subscriber_site.make_site(month.issues, month.out, base / "site", ["a4", "letter"],
                                      jobs=2)
 
 
 def test_site_has_every_edition_and_month(made_site):
     assert made_site.exit_code == 0, made_site.problems
-    assert made_site.editions == 2 and made_site.months == ["2026-04", "2026-03"]
+    assert made_site.editions == 2 and made_site.months == ["2026-04"]
     site_dir = made_site.site_dir
     assert sorted(p.name for p in (site_dir / "editions").iterdir()) == [
-        "2026-03-31-issue-062.html", "2026-04-01-issue-063.html"]
+        "2026-04-01-issue-063.html", "2026-04-02-issue-064.html"]
     assert sorted(p.name for p in (site_dir / "files" / "archive").iterdir()) == [
-        "the-ai-morning-post-2026-03.pdf", "the-ai-morning-post-2026-03.zip",
         "the-ai-morning-post-2026-04.pdf", "the-ai-morning-post-2026-04.zip"]
+    index = (site_dir / "index.html").read_text(encoding="utf-8")
+    assert index.index("No. 64") < index.index("No. 63")  # newest first, under its month
+    assert '<h2 class="month-title">April 2026</h2>' in index
 
 
 def _local_target(url: str) -> Path | None:
@@ -86,8 +87,8 @@ def test_feed_is_atom_with_enclosures_of_the_right_length(made_site):
     assert feed.find(f"{ATOM}author/{ATOM}name").text == "The AI Morning Post"
     entries = feed.findall(f"{ATOM}entry")
     assert [e.find(f"{ATOM}updated").text for e in entries] == [
-        "2026-04-01T06:00:00Z", "2026-03-31T06:00:00Z"]
-    assert feed.find(f"{ATOM}updated").text == "2026-04-01T06:00:00Z"
+        "2026-04-02T06:00:00Z", "2026-04-01T06:00:00Z"]
+    assert feed.find(f"{ATOM}updated").text == "2026-04-02T06:00:00Z"
     ids = set()
     for entry in entries:
         ids.add(entry.find(f"{ATOM}id").text)
