@@ -272,7 +272,7 @@ def preview(
     render.quiet_weasyprint_logs()
     try:
         loaded, warnings = pipeline.check(issue)
-        rendered = pipeline.render_edition(loaded, format)
+        rendered, _ = pipeline.typeset(loaded, format)  # as `build` sets it
     except load.InvalidIssue as error:
         for problem in error.problems:
             _err(f"error: {problem}")
