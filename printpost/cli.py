@@ -460,5 +460,30 @@ def site(
     raise typer.Exit(result.exit_code)
 
 
+@app.command()
+def watch(
+    issue: Annotated[Path, typer.Argument(help="Issue data file.", show_default=False)],
+    format: Annotated[str, typer.Option("--format", "-f", help="Print format.")] = DEFAULT_FORMAT,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")] = publish.DEFAULT_OUTPUT_DIR,
+) -> None:
+    """Rebuild a draft PDF (and a PNG of the page that changed) on every save. Ctrl-C stops.
+
+    Example:
+
+      printpost watch issues/2026-04-19.yaml
+    """
+    from . import watch as watcher
+
+    _check_formats([format])
+
+    def show(event) -> None:
+        (print if event.ok else _err)(event.message)
+
+    try:
+        watcher.watch(issue, format, out, show)
+    except KeyboardInterrupt:
+        raise typer.Exit(EXIT_OK) from None
+
+
 def main() -> None:
     app()

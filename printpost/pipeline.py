@@ -125,11 +125,12 @@ def render_archival(loaded: load.LoadedIssue, format_name: str = DEFAULT_FORMAT)
 
 
 def build(path: Path | str, formats: list[str] | None = None,
-          out_dir: Path = publish.DEFAULT_OUTPUT_DIR) -> BuildResult:
+          out_dir: Path = publish.DEFAULT_OUTPUT_DIR, *, fit: bool = True) -> BuildResult:
     """Validate, render and write one edition in each format.
 
     Raises load.InvalidIssue before anything is written when the data is bad, and
     render.RenderError when WeasyPrint fails; existing PDFs stay as they were.
+    `fit=False` skips copyfit passes (one render per format: the watch loop's drafts).
     """
     formats = formats or [DEFAULT_FORMAT]
     for name in formats:
@@ -138,7 +139,7 @@ def build(path: Path | str, formats: list[str] | None = None,
     result = BuildResult(source=loaded.path, warnings=warnings)
     for name in formats:
         started = time.perf_counter()
-        rendered, report = typeset(loaded, name)
+        rendered, report = typeset(loaded, name, fit=fit)
         target = publish.edition_path(loaded.issue.edition, name, out_dir)
         publish.write_atomic(target, rendered.pdf)
         result.outputs.append(
