@@ -2,9 +2,11 @@
 
   .venv/bin/python bench/bench.py [--repeat 5] [--format a4] [--json bench.json]
 
-Per sample: cold CLI wall time (a fresh `printpost build` process), warm in-process render
-time (min and median), pages, PDF bytes, and a bare WeasyPrint render of the same HTML
-(default fetcher and font handling) for comparison. Figures, not assertions: targets are
+Per sample: cold CLI wall time (a fresh `printpost build` process) and its peak RSS, warm
+in-process render time (one pass: min and median; and with copyfit, as `build` does), pages,
+PDF bytes; for comparison, a bare WeasyPrint render of the same HTML (default fetcher and font
+handling), a plain balanced 3-column WeasyPrint page of the same copy (bench/plain.html.j2),
+and headless Chromium printing printpost's HTML (skipped when chromium is not installed). Figures, not assertions: targets are
 judged by reading them.
 """
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -54,6 +57,42 @@ def bare_weasyprint(html: str) -> bytes:
     return weasyprint.HTML(string=html, base_url=LAYOUTS_DIR.as_uri() + "/").write_pdf()
 
 
+def plain_html(issue) -> str:
+    """The same copy in a straightforward balanced 3-column stylesheet (bench/plain.html.j2)."""
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent), autoescape=True)
+    return env.get_template("plain.html.j2").render(issue=issue)
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def chromium_print(html: str) -> float | None:
+    """Wall time of headless Chromium printing printpost's HTML to PDF (None: not installed)."""
+    if not CHROMIUM:
+        return None
+    with tempfile.TemporaryDirectory() as work:
+        page = Path(work) / "edition.html"
+        page.write_text(html.replace("<head>", f'<head><base href="{LAYOUTS_DIR.as_uri()}/">', 1))
+        started = time.perf_counter()
+        subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                        "--disable-background-networking", "--disable-component-update",
+                        "--disable-sync", f"--user-data-dir={work}/profile",
+                        f"--print-to-pdf={work}/out.pdf", "--no-pdf-header-footer", page.as_uri()],
+                       check=True, capture_output=True, timeout=120)
+        return time.perf_counter() - started
+
+
+def cold_rss_mb(sample: Path, fmt: str) -> float:
+    """Peak RSS of one `printpost build` process."""
+    with tempfile.TemporaryDirectory() as out:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        subprocess.run([sys.executable, "-m", "printpost", "build", str(sample), "--out", out,
+                        "--format", fmt, "--quiet"], check=True, cwd=PROJECT)
+        return max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
@@ -69,14 +108,22 @@ def main() -> None:
         cold = cold_cli(sample, args.format)
         result = {}
         warm = timed(lambda: result.update(r=pipeline.render_edition(loaded, args.format)), args.repeat)
+        fitted = timed(lambda: pipeline.typeset(loaded, args.format), max(1, args.repeat // 2))
         bare = timed(lambda: bare_weasyprint(html), max(1, args.repeat // 2))
+        plain = plain_html(loaded.issue)
+        plain_times = timed(lambda: bare_weasyprint(plain), max(1, args.repeat // 2))
+        chromium = chromium_print(html)
         rows.append({
             "sample": sample.name,
             "format": args.format,
             "cold_cli_s": round(cold, 3),
             "warm_min_s": round(min(warm), 3),
             "warm_median_s": round(statistics.median(warm), 3),
+            "warm_with_copyfit_median_s": round(statistics.median(fitted), 3),
             "bare_weasyprint_median_s": round(statistics.median(bare), 3),
+            "plain_3col_weasyprint_median_s": round(statistics.median(plain_times), 3),
+            "chromium_print_s": None if chromium is None else round(chromium, 3),
+            "cold_build_peak_rss_mb": round(cold_rss_mb(sample, args.format)),
             "pages": result["r"].pages,
             "pdf_bytes": len(result["r"].pdf),
         })

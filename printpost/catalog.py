@@ -302,7 +302,10 @@ def _run_in_pool(tasks: list[EditionTask], jobs: int) -> Iterable[EditionOutcome
     if jobs <= 1 or len(tasks) <= 1:
         _quiet_worker()
         for task in tasks:
-            yield build_edition(task)
+            try:
+                yield build_edition(task)
+            except Exception as error:  # as a worker's crash is, in the pool below
+                yield _failed(task, error)
         return
     # spawn, not fork: the parent may be running a progress-bar thread, and WeasyPrint's
     # font state must not be shared; each worker imports what it needs once.

@@ -29,12 +29,24 @@ def selector_for(target: str) -> str:
 
 
 def stylesheet(steps: dict[str, int], nudges: dict[str, float] | None = None,
-               frames: dict[str, float] | None = None) -> str:
-    """CSS for the chosen step of each target, the grid nudge (px) of each section and the
-    whole-line height (px) of each column block."""
+               frames: dict[str, float] | None = None, legs: dict[str, int] | None = None) -> str:
+    """CSS for the chosen step of each target, the grid nudge (px) of each section, the
+    whole-line height (px) of each column block and the column count of narrowed stories."""
     rules = [(selector_for(target), *STEPS[index]) for target, index in sorted(steps.items())]
     return environment().get_template("copyfit.css.j2").render(
-        rules=rules, nudges=sorted((nudges or {}).items()), frames=sorted((frames or {}).items()))
+        rules=rules, nudges=sorted((nudges or {}).items()), frames=sorted((frames or {}).items()),
+        legs=sorted((legs or {}).items()))
+
+
+def next_legs(legs: dict[str, int], steps: dict[str, int], findings) -> dict[str, int]:
+    """A story whose columns still do not end level after a change of tracking is set one
+    column narrower (fewer "legs"), as a desk would, down to two columns."""
+    changed = dict(legs)
+    for finding in findings:
+        if (finding.check == "column-balance" and finding.severity == "error"
+                and finding.target in steps and finding.amount > 2):
+            changed[finding.target] = int(finding.amount) - 1
+    return changed
 
 
 def next_frames(frames: dict[str, float], findings) -> dict[str, float]:
@@ -59,7 +71,7 @@ def next_nudges(nudges: dict[str, float], findings, line_height: float) -> dict[
             continue
         extra = (finding.amount - moved[finding.page]) % line_height
         if extra > 0.5:
-            changed[finding.target] = round(changed.get(finding.target, 0.0) + extra, 2)
+            changed[finding.target] = round((changed.get(finding.target, 0.0) + extra) % line_height, 2)
             moved[finding.page] += extra
     return changed
 

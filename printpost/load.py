@@ -8,6 +8,7 @@ bounded and YAML anchors/aliases are refused, so a "billion laughs" file cannot 
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -89,14 +90,31 @@ def _check_structure(text: str, name: str) -> None:
             depth -= 1
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _text(value: str) -> str:
+    """A string as read; a character outside the BMP escaped as a UTF-16 surrogate pair (JSON
+    "\\ud83e\\udd17", what json.dumps writes by default) is joined into that character, which
+    the parser leaves as two halves. Unpaired halves stay, for the model to refuse."""
+    value = str(value)  # drop ruamel's scalar string subclasses
+    if _SURROGATE.search(value):
+        try:
+            return value.encode("utf-16", "surrogatepass").decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    return value
+
+
 def _plain(node: Any) -> Any:
     """ruamel's round-trip containers → plain dicts and lists for pydantic."""
     if isinstance(node, dict):
-        return {str(key) if not isinstance(key, str) else key: _plain(value) for key, value in node.items()}
+        return {_text(key) if isinstance(key, str) else str(key): _plain(value)
+                for key, value in node.items()}
     if isinstance(node, list):
         return [_plain(item) for item in node]
     if isinstance(node, str):
-        return str(node)  # drop ruamel's scalar string subclasses
+        return _text(node)
     return node
 
 

@@ -68,26 +68,32 @@ def typeset(loaded: load.LoadedIssue, format_name: str = DEFAULT_FORMAT, *,
     steps: dict[str, int] = {}
     nudges: dict[str, float] = {}
     frames: dict[str, float] = {}
+    legs: dict[str, int] = {}
     rendered, report = _typeset_once(loaded, format_name, stylesheets)
-    best, passes = ({}, {}, {}), 1
+    best, passes = ({}, {}, {}, {}), 1
     while fit and passes < copyfit.MAX_PASSES:
+        narrowed = copyfit.next_legs(legs, steps, report.errors)
         adjusted = copyfit.next_adjustment(steps, report.errors) or steps
         snapped = copyfit.next_frames(frames, report.findings)
+        for target in narrowed.keys() - legs.keys():
+            snapped.pop(target, None)  # its height is measured again at the new width
         # Frames first: snapping them moves what follows, so nudges wait for a pass.
         moved = nudges if snapped != frames else copyfit.next_nudges(nudges, report.findings,
                                                                       line_height)
-        if adjusted == steps and moved == nudges and snapped == frames:
+        if adjusted == steps and moved == nudges and snapped == frames and narrowed == legs:
             break
-        steps, nudges, frames = adjusted, moved, snapped
+        steps, nudges, frames, legs = adjusted, moved, snapped, narrowed
         candidate = _typeset_once(loaded, format_name,
-                                  (*stylesheets, copyfit.stylesheet(steps, nudges, frames)))
+                                  (*stylesheets, copyfit.stylesheet(steps, nudges, frames, legs)))
         passes += 1
         if _score(candidate[1]) <= _score(report):
-            (rendered, report), best = candidate, (dict(steps), dict(nudges), dict(frames))
+            (rendered, report), best = candidate, (dict(steps), dict(nudges), dict(frames),
+                                                   dict(legs))
     report.measurements["copyfit_passes"] = passes
     report.measurements["copyfit_steps"] = {t: copyfit.STEPS[i] for t, i in best[0].items()}
     report.measurements["copyfit_grid_nudges_px"] = best[1]
     report.measurements["copyfit_frames_px"] = best[2]
+    report.measurements["copyfit_columns"] = best[3]
     return rendered, report
 
 

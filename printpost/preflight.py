@@ -134,6 +134,11 @@ class _Measure:
         self.flow: list[tuple[object, int, object, str, float]] = []
         self.baselines: list[tuple[int, float]] = []
         self.section_baselines: dict[tuple[int, str], list[float]] = defaultdict(list)
+        # The grid of a page: where the baselines of body lines set from the top of the
+        # page area fall (page top + the body line's own baseline offset), modulo a line.
+        self.page_tops: dict[int, float] = {}
+        self.baseline_offsets: Counter = Counter()
+        self.first_page_of: dict[str, int] = {}
         self.frames: dict[str, list[tuple[int, float]]] = defaultdict(list)
         self.small_text = 0
         self.overflows = 0
@@ -147,6 +152,7 @@ class _Measure:
     def run(self):
         for number, page in enumerate(self.document.pages, start=1):
             page_box = page._page_box
+            self.page_tops[number] = page_box.content_box_y()
             area = (page_box.content_box_x(), page_box.content_box_y(),
                     page_box.content_box_x() + page_box.width,
                     page_box.content_box_y() + page_box.height)
@@ -210,9 +216,13 @@ class _Measure:
                 self.add("overflow", page, f"line {_text(line)[:40]!r} runs "
                          f"{_mm(child_right - frame_right)} mm past its column", story)
                 break
-        if any(BODY_SELECTOR_CLASSES & _classes(box) for box in path):
+        body_copy = parent.element_tag == "p" and not (HEADING_CLASSES | {"byline"}) & _classes(parent)
+        if body_copy and any(BODY_SELECTOR_CLASSES & _classes(box) for box in path):
             self.baselines.append((page, line.position_y + line.baseline))
-            self.section_baselines[(page, _section_of(path))].append(line.position_y + line.baseline)
+            section = _section_of(path)
+            self.section_baselines[(page, section)].append(line.position_y + line.baseline)
+            self.first_page_of.setdefault(section, page)
+            self.baseline_offsets[round(line.baseline, 2)] += 1
 
     def _qr(self, box, page, story):
         width_mm = box.margin_width() / PX_PER_MM
@@ -263,7 +273,8 @@ class _Measure:
             story_text = "story-body" in _classes(box)
             story = _story_of(path + [box])
             self.add("column-balance", page, f"column bottoms differ by {spread:.1f} lines",
-                     story, "error" if story_text else "warning", target=story)
+                     story, "error" if story_text else "warning", target=story,
+                     amount=len(columns))
 
     def _ladders(self, page_box, page):
         b = self.boxes
@@ -278,13 +289,22 @@ class _Measure:
                                  f"{_text(line)[:30]!r}", _story_of(path + [box]),
                                  target=_nearest_id(path + [box], paragraphs=True))
 
+    def grid(self, page: int) -> float:
+        offset = self.baseline_offsets.most_common(1)[0][0] if self.baseline_offsets else 0.0
+        return (self.page_tops[page] + offset) % self.line_height_px
+
     def _off_grid(self):
-        """Sections whose body lines sit off the page's grid, and how far to move them."""
+        """Sections whose body lines sit off the page's grid, and how far to move them.
+
+        Only where a section starts: a section continued from the page before starts at
+        the top of the page area, on the grid, unless something above it pushed it off."""
         lh = self.line_height_px
         for page in sorted({page for page, _ in self.section_baselines}):
             sections = [(name, ys) for (p, name), ys in self.section_baselines.items() if p == page]
-            grid = _commonest_phase([y for _, ys in sections for y in ys], lh)
+            grid = self.grid(page)
             for name, ys in sections:
+                if self.first_page_of.get(name) != page:
+                    continue
                 phase = _commonest_phase(ys, lh)
                 shift = (grid - phase) % lh
                 if min(shift, lh - shift) > TOLERANCE and name:
@@ -374,19 +394,14 @@ def _qr_quiet_zone_modules(src: str) -> int:
     return min(min(xs), min(ys), size - max(xs) - 1, size - max(ys) - 1)
 
 
-def grid_share(baselines: list[tuple[int, float]], line_height: float) -> float:
-    """Share of body baselines on the page's common grid (the commonest phase per page)."""
+def grid_share(baselines: list[tuple[int, float]], line_height: float, grid) -> float:
+    """Share of body baselines on their page's grid (`grid(page)` gives its phase)."""
     if not baselines:
         return 100.0
-    by_page = defaultdict(list)
-    for page, y in baselines:
-        by_page[page].append(y)
     on_grid = 0
-    for ys in by_page.values():
-        phases = Counter(round(y % line_height, 1) for y in ys)
-        phase = phases.most_common(1)[0][0]
-        on_grid += sum(1 for y in ys
-                       if min(abs(y % line_height - phase), line_height - abs(y % line_height - phase)) <= TOLERANCE)
+    for page, y in baselines:
+        distance = abs(y % line_height - grid(page))
+        on_grid += min(distance, line_height - distance) <= TOLERANCE
     return 100.0 * on_grid / len(baselines)
 
 
@@ -411,7 +426,7 @@ def preflight(document, fmt: Format, *, missing_glyphs: list[str] = ()) -> Repor
         "missing_glyphs": counts["missing-glyph"],
         "max_column_spread_lines": round(measure.column_spread_lines, 2),
         "body_lines": len(measure.baselines),
-        "body_lines_on_grid_pct": round(grid_share(measure.baselines, measure.line_height_px), 1),
+        "body_lines_on_grid_pct": round(grid_share(measure.baselines, measure.line_height_px, measure.grid), 1),
         "qr_width_mm": round(measure.qr_width_mm, 1),
     }
     return report

@@ -30,3 +30,7 @@ def sample_copy(tmp_path) -> Path:
 
 # The month tests' session fixtures (a small synthetic month built once): tests/monthkit.py.
 from monthkit import built_month, month_archive, month_issues  # noqa: E402, F401
+
+# A small edition built by `python -m printpost build` once (crash, concurrency and
+# reproducibility tests): tests/buildkit.py.
+from buildkit import small_builds  # noqa: E402, F401

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from monthkit import DAYS, copy_month, run_cli
+from monthkit import DAYS, copy_month, month_generator, run_cli
 from printpost import catalog, pipeline, publish
 from printpost.resources import PROJECT_DIR
 
@@ -104,6 +104,27 @@ def test_build_all_writes_what_a_one_file_build_writes(tmp_path, monkeypatch):
     assert result.outcomes[0].preflight == {record.path.name: "preflight: stand-in"}
 
 
+def test_a_crash_fails_its_edition_only(tmp_path, monkeypatch):
+    from printpost import render
+
+    class Report:
+        def summary(self):
+            return "preflight: stand-in"
+
+    def typeset(loaded, format_name, **options):
+        if loaded.path.name == SAMPLES[0].name:
+            raise RuntimeError("a bug in the layout code")
+        return render.Rendered(pdf=b"%PDF-1.7 stand-in", pages=1, fetches=render.FetchLog()), Report()
+
+    monkeypatch.setattr(pipeline, "typeset", typeset)
+    monkeypatch.setattr(catalog, "pdf_intact", lambda record: True)  # the stand-in is no PDF
+    result = catalog.build_catalog(SAMPLES[:2], ["a4"], tmp_path, jobs=1)
+    [crashed, built] = result.outcomes
+    assert crashed.status == "failed" and built.status == "built"
+    assert crashed.problems == [f"{SAMPLES[0]}: build crashed: RuntimeError: a bug in the layout code"]
+    assert result.exit_code == 1
+
+
 def test_a_pdf_that_does_not_open_is_not_up_to_date(built_month, tmp_path):
     month = copy_month(built_month, tmp_path)
     record = built_month.result.records[0]
@@ -196,8 +217,8 @@ def test_unreachable_scheduler_is_a_clear_error(built_month, tmp_path):
     assert "Traceback" not in done.stderr
 
 
-def test_project_issues_dir_holds_only_the_real_samples():
-    names = sorted(path.name for path in (PROJECT_DIR / "issues").iterdir())
-    assert names == ["2026-04-05.yaml", "2026-04-12.yaml", "2026-04-19.yaml"]
+def test_synthetic_editions_stay_out_of_the_project_issues_dir(tmp_path):
+    [written] = month_generator.write_month("2026-04", tmp_path, [19])
+    assert "SYNTHETIC" in written.read_text(encoding="utf-8").split("\n\n")[0]  # the header says so
     for path in (PROJECT_DIR / "issues").iterdir():
         assert "SYNTHETIC" not in path.read_text(encoding="utf-8")
