@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.events import AliasEvent, CollectionStartEvent, CollectionEndEvent
 
 from .models import Issue
@@ -185,6 +186,11 @@ def parse(text: str, name: str) -> Issue:
         data = _yaml().load(text)
     except InvalidIssue:
         raise
+    except ReaderError as error:  # a character YAML allows nowhere, such as a C1 control
+        line = text.count("\n", 0, error.position) + 1 if isinstance(error.position, int) else None
+        what = (f"U+{error.character:04X} is not allowed in YAML/JSON text"
+                if isinstance(error.character, int) else _one_line(str(error)))
+        raise InvalidIssue([Problem(name, f"not valid YAML/JSON: {what}", line=line)]) from None
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
