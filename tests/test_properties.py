@@ -37,7 +37,7 @@ from hypothesis import HealthCheck, assume, given, note, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from pdfcheck import squash, text_of
+from pdfcheck import FOLIO_BAND, squash
 from printpost import compose, glyphs, load, pipeline
 from printpost.models import FIRST_ISSUE_DATE, Issue, issue_number
 
@@ -318,14 +318,15 @@ def test_valid_editions_load_exactly_as_written(example):
     assert glyphs.missing_glyphs(issue) == []  # the alphabet is what the fonts cover
 
 
-def _clean(text: str) -> str:
+def _clean(text: str, marks: bool = True) -> str:
     """Text as compared with the PDF's: compatibility-normalised (a base letter and its
     combining accent read as the accented letter; Arabic presentation forms as letters),
     without format characters (zero-width spaces and joiners, soft hyphens, bidi marks) or
     variation selectors, which draw nothing, and without white space or hyphens (line ends)."""
     text = unicodedata.normalize("NFKC", text)
     text = "".join(char for char in text if unicodedata.category(char) != "Cf"
-                   and not 0xFE00 <= ord(char) <= 0xFE0F)
+                   and not 0xFE00 <= ord(char) <= 0xFE0F
+                   and (marks or not unicodedata.category(char).startswith("M")))
     return squash(text)
 
 
@@ -374,34 +375,73 @@ def layout_text(document) -> str:
     return " ".join(parts)
 
 
-def missing_copy(issue: Issue, text: str, *, rtl_reordered: bool = False) -> list[str]:
-    """Every headline and paragraph (deks, descriptions and blurbs too) whole, and its first
-    and last word, that `text` does not contain. With `rtl_reordered` (the PDF's text, where
-    right-to-left runs come out in display order) a headline with right-to-left letters is
-    looked for word by word, and such a paragraph by its first and last word (there, a
-    right-to-left word too long for one line, and emoji among right-to-left words, are not
-    looked for: pdfium reorders each line's runs on its own)."""
-    printed = _clean(text)
+def pdf_text(pdf: bytes) -> str:
+    """The PDF's text as pypdf reads it, in the order it is drawn (pdfium, pdfcheck.text_of,
+    sorts by position, and mixes a line set in fallback fonts with the line below it), the
+    running heads and feet left out (as text_of does) so that a paragraph runs on."""
+    import pypdf
+
+    parts = []
+    for page in pypdf.PdfReader(io.BytesIO(pdf)).pages:
+        height = float(page.mediabox.height)
+
+        def keep(text, cm, tm, font, size, height=height):
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            if FOLIO_BAND < y < height - FOLIO_BAND:
+                parts.append(text)
+
+        page.extract_text(visitor_text=keep)
+    return "".join(parts)
+
+
+def _letter_runs(word: str) -> list[str]:
+    """The runs of letters of one direction in `word` (other characters dropped)."""
+    runs, current, direction = [], "", None
+    for char in word:
+        if unicodedata.category(char) == "Cf":
+            continue  # zero-width characters draw nothing and split nothing
+        kind = unicodedata.bidirectional(char)
+        kind = "R" if kind in ("R", "AL") else kind
+        if kind in ("L", "R") or (unicodedata.category(char).startswith("M") and current):
+            if kind in ("L", "R") and kind != direction and current:
+                runs.append(current)
+                current = ""
+            direction = kind if kind in ("L", "R") else direction
+            current += char
+        elif current:
+            runs.append(current)
+            current, direction = "", None
+    return [run for run in runs + [current] if run]
+
+
+def missing_copy(issue: Issue, text: str, *, pdf: bool = False, marks: bool = True) -> list[str]:
+    """Every headline and paragraph (deks, descriptions and blurbs too), whole, and its first
+    and last word, that `text` does not contain. In the PDF's text (`pdf`), paragraphs are
+    looked for by their first and last word only, and headlines with right-to-left letters
+    word by word; emoji among right-to-left words and right-to-left words too long for a
+    line, which are reordered with the words beside them, are not looked for there."""
+    printed = _clean(text, marks)
 
     def absent(piece, context):
-        if rtl_reordered and _is_rtl(context):
-            if _is_rtl(piece) and len(piece) > 20:
-                return False  # broken over lines, each line's run reordered on its own
+        if pdf and _is_rtl(context):
             if not any(unicodedata.bidirectional(char) in ("L", "R", "AL") for char in piece):
-                return False  # emoji among right-to-left words are reordered with them
-        return bool(_clean(piece)) and _clean(piece) not in printed
+                return False  # emoji among right-to-left words
+            if _is_rtl(piece) and len(piece) > 20:
+                return False  # a right-to-left word broken over lines: reordered per line
+            # Digits and punctuation take the direction of the letters around them, so in
+            # display order they may stand apart from their word: look for its letters.
+            return any(_clean(run, marks) not in printed for run in _letter_runs(piece))
+        return bool(_clean(piece, marks)) and _clean(piece, marks) not in printed
 
     missing = []
     for index, headline_text in enumerate(issue.headlines()):
         plain = compose.plain(headline_text)
-        pieces = plain.split() if rtl_reordered and _is_rtl(plain) else [plain]
+        pieces = plain.split() if pdf and _is_rtl(plain) else [plain]
         missing += [f"headline {index} {piece!r}" for piece in pieces if absent(piece, plain)]
     for field, paragraph_text in _paragraphs(issue):
         plain = compose.plain(paragraph_text)
         found = plain.split()
-        pieces = {found[0], found[-1]}
-        if not (rtl_reordered and _is_rtl(plain)):
-            pieces.add(plain)
+        pieces = {found[0], found[-1]} | (set() if pdf else {plain})
         missing += [f"{field} {piece[:60]!r}" for piece in sorted(pieces)
                     if absent(piece, plain)]
     return missing
@@ -472,9 +512,6 @@ def clipped_text(rendered) -> list[str]:
 
 
 @given(files())
-@pytest.mark.skipif(not os.environ.get("PRINTPOST_RENDER_PROPERTIES"),
-                    reason="opt-in (PRINTPOST_RENDER_PROPERTIES=1): found an edition whose copy is "
-                           "not read back whole; open in issue 7, and its shrinking takes minutes")
 @settings(max_examples=RENDERED)
 def test_valid_editions_build_and_print_every_headline_and_paragraph(example):
     data, text, suffix = example
@@ -489,14 +526,13 @@ def test_valid_editions_build_and_print_every_headline_and_paragraph(example):
     assert missing_copy(issue, layout_text(rendered.document)) == []
     assert clipped_text(rendered) == []
     # The PDF's own text has it too. (WeasyPrint 70 maps each glyph to text once, from the
-    # first cluster it is drawn in, and draws a mark from a fallback font after the line, so
-    # once a letter is set with a combining mark, or emoji are joined by ZWJ, the PDF's text
-    # reads back wrongly: such editions are checked in the layout only. See
-    # test_the_pdf_text_of_combining_marks_is_a_known_limit.)
+    # first cluster it is drawn in, so once one glyph is shared by clusters of several
+    # characters, e.g. emoji joined by ZWJ, the PDF's text reads back wrongly: such
+    # editions are checked in the layout only.)
     if _has_clusters(issue):
         note("multi-glyph clusters: the PDF's text is not compared")
     else:
-        assert missing_copy(issue, text_of(rendered.pdf), rtl_reordered=True) == []
+        assert missing_copy(issue, pdf_text(rendered.pdf), pdf=True) == []
 
 
 def test_the_read_back_checks_can_fail(tmp_path):
@@ -511,7 +547,7 @@ def test_the_read_back_checks_can_fail(tmp_path):
                                    "</body>")
     rendered = render.render(html, created="2026-04-19T06:00:00Z", keep_document=True)
     assert any(issue.lead.headline in problem
-               for problem in missing_copy(issue, text_of(rendered.pdf), rtl_reordered=True))
+               for problem in missing_copy(issue, pdf_text(rendered.pdf), pdf=True))
     assert any(issue.lead.headline in problem
                for problem in missing_copy(issue, layout_text(rendered.document)))
     problems = clipped_text(rendered)
@@ -569,17 +605,17 @@ def test_known_layout_limits(case):
     assert clipped_text(rendered) == []
 
 
-@pytest.mark.xfail(strict=True, reason="known limit of WeasyPrint 70's PDF text (ToUnicode): a "
-                   "combining mark from a fallback font is drawn after its line, so copying or "
-                   "searching the PDF finds the word without it")
-def test_the_pdf_text_of_combining_marks_is_a_known_limit():
+def test_a_combining_mark_from_a_fallback_font_reads_back_in_its_word():
+    """WeasyPrint 70 draws a mark that the text font lacks (set in a fallback font) after
+    the rest of its line; read in drawing order, as pdf_text reads, it is still found in
+    its word (pdfium's position-sorted text, pdfcheck.text_of, loses it)."""
     text = dump(_merged(SMALL_DATA, {"lead": {"headline": "Zw\u0342q wins"}}), "yaml")
     issue = load.parse(text, "marks.yaml")
     assert "\u0342" in issue.lead.headline
     rendered = pipeline.render_edition(load.LoadedIssue(Path("marks.yaml"), issue, b""),
                                        keep_document=True)
     assert missing_copy(issue, layout_text(rendered.document)) == []  # laid out in full
-    assert missing_copy(issue, text_of(rendered.pdf), rtl_reordered=True) == []
+    assert missing_copy(issue, pdf_text(rendered.pdf), pdf=True) == []
 
 
 # ---- characters no bundled font has ---------------------------------------------------------
