@@ -85,12 +85,22 @@ def document_title(issue: Issue) -> str:
     return f"{edition.title} — Issue #{edition.number} — {edition.long_date.replace(',', '')}"
 
 
-def compose(issue: Issue, fmt: Format) -> str:
-    """The edition as one HTML document for the given print format."""
+# Sections listed in the front page's "Inside Today" box, by element id.
+CONTENTS = ("deep-dive", "opinion", "tools", "trending", "movers", "reading")
+
+
+def compose(issue: Issue, fmt: Format, contents: dict[str, int] | None = None) -> str:
+    """The edition as one HTML document for the given print format.
+
+    `contents` gives the page of each section in CONTENTS, printed in "Inside Today".
+    They are measured from a layout and passed in (pipeline.render_edition), not left to
+    CSS target-counter(): that makes WeasyPrint lay the front page out two more times.
+    """
     return environment().get_template("edition.html.j2").render(
         issue=issue,
         edition=issue.edition,
         fmt=fmt,
         title=document_title(issue),
         qr_code=qr_data_uri(issue.subscribe.url),
+        contents=contents or {},
     )

@@ -34,6 +34,9 @@ class Format:
     pdf_variant: str | None = None
     target_pages: int | None = None
     rules: str | None = None  # whose layouts/formats/<rules>.css to use; default: its own name
+    # Where the front page's contents usually point: the first guess, before a layout of
+    # this format has been measured in the process (pipeline.render_edition).
+    contents_guess: dict | None = None
 
     @property
     def stylesheet(self) -> str | None:

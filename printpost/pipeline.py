@@ -37,16 +37,39 @@ def check(path: Path | str) -> tuple[load.LoadedIssue, list[str]]:
     return loaded, warnings
 
 
+# The pages of the front page's contents last measured in this process, per format: the
+# first guess for the next edition (a build of a month, the watch loop, copyfit passes).
+_last_contents: dict[str, dict[str, int]] = {}
+
+
 def render_edition(loaded: load.LoadedIssue, format_name: str = DEFAULT_FORMAT, *,
-                   keep_document: bool = False, stylesheets: tuple[str, ...] = ()):
-    """The edition in one format, rendered but not written."""
+                   keep_document: bool = False, stylesheets: tuple[str, ...] = (),
+                   archival: bool = False):
+    """The edition in one format, rendered but not written.
+
+    The contents box prints the pages its sections are on: set with a guess, measured,
+    and set again only when the guess was wrong (the numbers do not move anything, so the
+    second layout is the same and the result does not depend on the guess).
+    """
     from . import render  # WeasyPrint is imported only when something is rendered
 
     fmt = get_format(format_name)
-    html = compose.compose(loaded.issue, fmt)
     created = f"{loaded.issue.edition.date.isoformat()}T06:00:00Z"
-    return render.render(html, created=created, pdf_variant=fmt.pdf_variant,
-                         keep_document=keep_document, stylesheets=stylesheets)
+    options = dict(created=created, pdf_variant=fmt.pdf_variant, keep_document=keep_document,
+                   stylesheets=stylesheets)
+    if archival:
+        options.update(pdf_variant=ARCHIVAL_VARIANT, attachments=[_source_attachment(loaded)])
+    contents = _last_contents.get(format_name) or fmt.contents_guess or {}
+    for _ in range(3):
+        html = compose.compose(loaded.issue, fmt, contents)
+        rendered = render.render(html, **options)
+        measured = {name: rendered.anchor_pages[name] for name in compose.CONTENTS
+                    if name in rendered.anchor_pages}
+        _last_contents[format_name] = measured
+        if measured == {name: contents.get(name, 1) for name in measured}:
+            return rendered
+        contents = measured
+    raise render.RenderError("the contents' page numbers do not settle")
 
 
 def _typeset_once(loaded, format_name, stylesheets):
@@ -113,21 +136,20 @@ SOURCE_MEDIA_TYPES = {".yaml": "application/yaml", ".yml": "application/yaml",
                       ".json": "application/json"}
 
 
-def render_archival(loaded: load.LoadedIssue, format_name: str = DEFAULT_FORMAT):
-    """The edition as PDF/A-3b with its issue data file embedded, rendered but not written."""
+def _source_attachment(loaded: load.LoadedIssue):
     from . import render
 
-    fmt = get_format(format_name)
-    html = compose.compose(loaded.issue, fmt)
-    edition = loaded.issue.edition
-    source = render.Attachment(
+    return render.Attachment(
         name=loaded.path.name,
         data=loaded.source,
         media_type=SOURCE_MEDIA_TYPES.get(loaded.path.suffix.lower(), "application/octet-stream"),
         description=f"Issue data of {compose.document_title(loaded.issue)}",
     )
-    return render.render(html, created=f"{edition.date.isoformat()}T06:00:00Z",
-                         pdf_variant=ARCHIVAL_VARIANT, attachments=[source])
+
+
+def render_archival(loaded: load.LoadedIssue, format_name: str = DEFAULT_FORMAT):
+    """The edition as PDF/A-3b with its issue data file embedded, rendered but not written."""
+    return render_edition(loaded, format_name, archival=True)
 
 
 def build(path: Path | str, formats: list[str] | None = None,

@@ -77,6 +77,7 @@ class Rendered:
     fetches: FetchLog
     document: object = None  # weasyprint.Document, kept for preflight measurements
     notdef: list[str] = field(default_factory=list)  # text drawn with no glyph
+    anchor_pages: dict[str, int] = field(default_factory=dict)  # element id → first page
 
 
 class _NotdefCollector(logging.Handler):
@@ -180,12 +181,17 @@ def render(html: str, *, created: str, pdf_variant: str | None = None,
                 os.environ.pop("SOURCE_DATE_EPOCH", None)
             else:
                 os.environ["SOURCE_DATE_EPOCH"] = previous_epoch
+    anchor_pages: dict[str, int] = {}
+    for number, page in enumerate(document.pages, start=1):
+        for name in page.anchors:
+            anchor_pages.setdefault(name, number)
     return Rendered(
         pdf=pdf,
         pages=len(document.pages),
         fetches=log,
         document=document if keep_document else None,
         notdef=collector.messages,
+        anchor_pages=anchor_pages,
     )
 
 

@@ -153,6 +153,29 @@ def test_every_page_has_a_folio_with_page_x_of_n(built_samples):
             assert "THE AI MORNING POST" in page_text  # running head on inside pages
 
 
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
+def test_inside_today_prints_the_page_each_section_is_on(built_samples, sample):
+    """The front page's contents box: each entry's printed page number is the page its
+    link jumps to (the PDF's named destination, placed by WeasyPrint where the section is)."""
+    import pypdf
+    import pypdfium2
+
+    path = built_samples[sample].outputs[0].path
+    reader = pypdf.PdfReader(path)
+    destinations = {name: reader.get_destination_page_number(dest) + 1
+                    for name, dest in reader.named_destinations.items()}
+    links = [annotation.get_object()["/Dest"] for annotation in reader.pages[0]["/Annots"]
+             if annotation.get_object().get("/Subtype") == "/Link"]
+    sections = list(dict.fromkeys(str(link) for link in links))  # each link is drawn in parts
+    document = pypdfium2.PdfDocument(str(path))
+    front = document[0].get_textpage().get_text_range()
+    document.close()
+    printed = [int(number) for number in re.findall(r"\.\s*p\. (\d+)", front)]
+    assert len(sections) == len(printed) >= 5, (sections, printed)
+    assert printed == [destinations[name] for name in sections]
+    assert max(printed) > 1  # not every section on the front page: the check can tell
+
+
 def test_nothing_is_drawn_outside_the_page(built_samples):
     import pypdfium2
 
