@@ -53,6 +53,9 @@ PROFILE = os.environ.get("HYPOTHESIS_PROFILE") or (
     "ci" if os.environ.get("CI", "").lower() in ("1", "true", "yes") else "default")
 settings.load_profile(PROFILE)
 RENDERED = {"long": 100}.get(PROFILE, 8)  # editions laid out and read back (~3 s each)
+# Characters of copy in one rendered edition: larger ones take up to half a minute each to
+# lay out, so the bounded runs stay small; the long run has no cap.
+RENDERED_SIZE = {"long": 10**9}.get(PROFILE, 8_000)
 CLI_RUNS = {"long": 30}.get(PROFILE, 3)  # broken files through `python -m printpost build`
 
 SCHEMA = Issue.model_json_schema()
@@ -398,8 +401,12 @@ def _letter_runs(word: str) -> list[str]:
     """The runs of letters of one direction in `word` (other characters dropped)."""
     runs, current, direction = [], "", None
     for char in word:
+        if char == "\u00ad" and current:  # a soft hyphen: the word may break there
+            runs.append(current)
+            current, direction = "", None
+            continue
         if unicodedata.category(char) == "Cf":
-            continue  # zero-width characters draw nothing and split nothing
+            continue  # other zero-width characters draw nothing and split nothing
         kind = unicodedata.bidirectional(char)
         kind = "R" if kind in ("R", "AL") else kind
         if kind in ("L", "R") or (unicodedata.category(char).startswith("M") and current):
@@ -487,13 +494,17 @@ def clipped_text(rendered) -> list[str]:
 
     def walk(box, frames):
         if isinstance(box, boxes.TextBox) and box.text.strip():
+            # WeasyPrint 70 measures a line with Arabic letters before they take their
+            # joining forms (see KNOWN_LIMITS): such a line may run up to 3 px (2 pt) wide.
+            slack = 3 if any(unicodedata.bidirectional(char) == "AL" for char in box.text) else 1
             x0, x1 = box.position_x, box.position_x + box.margin_width()
             y0, y1 = box.position_y, box.position_y + box.margin_height()
             for frame in reversed(frames):  # the innermost box it runs past
                 left, right = frame.content_box_x(), frame.content_box_x() + frame.width
                 top, bottom = frame.border_box_y(), frame.border_box_y() + frame.border_height()
                 fixed = frame.style["height"] != "auto"  # boxes that do not grow with their text
-                if x0 < left - 1 or x1 > right + 1 or (fixed and (y0 < top - 1 or y1 > bottom + 1)):
+                if x0 < left - slack or x1 > right + slack or (
+                        fixed and (y0 < top - 1 or y1 > bottom + 1)):
                     problems.append(f"{box.text[:30]!r} at x {x0:.0f}–{x1:.0f}, y {y0:.0f}–{y1:.0f}"
                                     f" px runs past <{frame.element_tag} class="
                                     f"{_class_of(frame)!r}> (x {left:.0f}–{right:.0f}, "
@@ -515,6 +526,7 @@ def clipped_text(rendered) -> list[str]:
 @settings(max_examples=RENDERED)
 def test_valid_editions_build_and_print_every_headline_and_paragraph(example):
     data, text, suffix = example
+    assume(len(text) <= RENDERED_SIZE)
     issue = load.parse(text, f"generated.{suffix}")
     loaded = load.LoadedIssue(path=Path(f"generated.{suffix}"), issue=issue,
                               source=text.encode("utf-8"))
