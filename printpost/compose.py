@@ -87,16 +87,25 @@ def document_title(issue: Issue) -> str:
 
 # Sections listed in the front page's "Inside Today" box, by element id.
 CONTENTS = ("deep-dive", "opinion", "tools", "trending", "movers", "reading")
+# Pages of a jumped lead: where it starts and where it is continued.
+JUMP_PAGES = ("lead", "lead-jump")
 
 
-def compose(issue: Issue, fmt: Format, contents: dict[str, int] | None = None) -> str:
+def compose(issue: Issue, fmt: Format, contents: dict[str, int] | None = None,
+            jump=None) -> str:
     """The edition as one HTML document for the given print format.
 
     `contents` gives the page of each section in CONTENTS, printed in "Inside Today".
     They are measured from a layout and passed in (pipeline.render_edition), not left to
     CSS target-counter(): that makes WeasyPrint lay the front page out two more times.
+    `jump` (a jumps.Jump) cuts the lead where the front page ends; the rest is continued.
     """
+    from .jumps import split
+
+    lead_front, lead_rest = (split(issue.lead.body, jump) if jump else (issue.lead.body, []))
     return environment().get_template("edition.html.j2").render(
+        lead_front=lead_front,
+        lead_rest=lead_rest,
         issue=issue,
         edition=issue.edition,
         fmt=fmt,

@@ -28,14 +28,22 @@ def selector_for(target: str) -> str:
     return f"#{target} .story-body p, #{target} p"
 
 
+# Sections that start a page of their own in a fixed-length edition (layouts/formats/
+# press.css), in the order they give it up when the edition runs over its page count:
+# opinion joins the inside page before it, then the subscribe box the back page's listings.
+FOLDS = ("opinion", "subscribe")
+
+
 def stylesheet(steps: dict[str, int], nudges: dict[str, float] | None = None,
-               frames: dict[str, float] | None = None, legs: dict[str, int] | None = None) -> str:
+               frames: dict[str, float] | None = None, legs: dict[str, int] | None = None,
+               folds: tuple[str, ...] = ()) -> str:
     """CSS for the chosen step of each target, the grid nudge (px) of each section, the
-    whole-line height (px) of each column block and the column count of narrowed stories."""
+    whole-line height (px) of each column block, the column count of narrowed stories and
+    the sections that no longer start a page."""
     rules = [(selector_for(target), *STEPS[index]) for target, index in sorted(steps.items())]
     return environment().get_template("copyfit.css.j2").render(
         rules=rules, nudges=sorted((nudges or {}).items()), frames=sorted((frames or {}).items()),
-        legs=sorted((legs or {}).items()))
+        legs=sorted((legs or {}).items()), folds=folds)
 
 
 def next_legs(legs: dict[str, int], steps: dict[str, int], findings) -> dict[str, int]:

@@ -37,6 +37,9 @@ class Format:
     # Where the front page's contents usually point: the first guess, before a layout of
     # this format has been measured in the process (pipeline.render_edition).
     contents_guess: dict | None = None
+    # Lines per column the lead may take on the front page of a fixed-length edition before
+    # it jumps inside (printpost/jumps.py), so that the next story starts on the front too.
+    lead_front_lines: int | None = None
 
     @property
     def stylesheet(self) -> str | None:

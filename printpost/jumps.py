@@ -25,32 +25,43 @@ class Jump:
     words: int  # words of that paragraph kept on the front page (0: it moves whole)
 
 
-def measure(document) -> Jump | None:
-    """Where the lead must be cut so that it ends on page 1 with room for a jump line;
-    None when it already ends there."""
-    first_page_lines: dict[int, list[str]] = {}
-    runs_on = False
-    for number, page in enumerate(document.pages):
-        for index, lines in _paragraph_lines(page._page_box).items():
-            if number == 0:
-                first_page_lines.setdefault(index, []).extend(lines)
-            else:
-                runs_on = True
-    if not runs_on or not first_page_lines:
+def measure(document, max_lines: int | None = None) -> Jump | None:
+    """Where the lead must be cut so that it ends on page 1, at most `max_lines` deep, with
+    room for a jump line (and for the next story to start on the front page); None when
+    it already does."""
+    front = _lines(document.pages[0]._page_box)
+    runs_on = any(_lines(page._page_box) for page in document.pages[1:])
+    if not front:
         return None
-    last = max(first_page_lines)
-    lines = first_page_lines[last][:-1]  # its last line makes room for the jump line
+    kept = len(front)
+    tops = [y for _, _, y in front]
+    pitch = _pitch(tops)
+    if max_lines is not None and pitch:
+        # The lines within max_lines of the first, in every column: what the cut keeps.
+        kept = sum(1 for y in tops if y - min(tops) < max_lines * pitch - 0.5)
+    if kept >= len(front) and not runs_on:
+        return None
+    kept = max(kept - 1, 1)  # the last kept line makes room for the jump line
+    paragraph = front[kept - 1][0]
+    lines = [text for index, text, _ in front[:kept] if index == paragraph]
     words = " ".join(lines).split()
     if lines and lines[-1].rstrip().endswith(_AUTO_HYPHENS):
         words = words[:-1]  # a word hyphenated at the cut goes over whole
-    return Jump(paragraph=last, words=len(words))
+    return Jump(paragraph=paragraph, words=len(words))
 
 
-def _paragraph_lines(page_box) -> dict[int, list[str]]:
-    """The text of each line of the lead's paragraphs on one page, by paragraph index."""
+def _pitch(ys: list[float]) -> float | None:
+    """The commonest distance between successive lines of one column: the line height."""
+    steps = [round(b - a, 2) for a, b in zip(ys, ys[1:]) if b > a]
+    return max(set(steps), key=steps.count) if steps else None
+
+
+def _lines(page_box) -> list[tuple[int, str, float]]:
+    """(paragraph index, text, top) of each line of the lead's paragraphs on one page, in
+    reading order."""
     from weasyprint.formatting_structure import boxes
 
-    found: dict[int, list[str]] = {}
+    found: list[tuple[int, str, float]] = []
 
     def text_of(box) -> str:
         if isinstance(box, boxes.TextBox):
@@ -63,7 +74,7 @@ def _paragraph_lines(page_box) -> dict[int, list[str]]:
         if match:
             paragraph = int(match.group(1)) - 1
         if isinstance(box, boxes.LineBox) and paragraph is not None:
-            found.setdefault(paragraph, []).append(text_of(box))
+            found.append((paragraph, text_of(box), box.position_y))
             return
         for child in getattr(box, "children", ()):
             walk(child, paragraph)

@@ -5,6 +5,7 @@ The CLI and the benchmarks call these functions; nothing here prints.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,7 +45,7 @@ _last_contents: dict[str, dict[str, int]] = {}
 
 def render_edition(loaded: load.LoadedIssue, format_name: str = DEFAULT_FORMAT, *,
                    keep_document: bool = False, stylesheets: tuple[str, ...] = (),
-                   archival: bool = False):
+                   archival: bool = False, jump=None):
     """The edition in one format, rendered but not written.
 
     The contents box prints the pages its sections are on: set with a guess, measured,
@@ -61,9 +62,10 @@ def render_edition(loaded: load.LoadedIssue, format_name: str = DEFAULT_FORMAT, 
         options.update(pdf_variant=ARCHIVAL_VARIANT, attachments=[_source_attachment(loaded)])
     contents = _last_contents.get(format_name) or fmt.contents_guess or {}
     for _ in range(3):
-        html = compose.compose(loaded.issue, fmt, contents)
+        html = compose.compose(loaded.issue, fmt, contents, jump)
         rendered = render.render(html, **options)
-        measured = {name: rendered.anchor_pages[name] for name in compose.CONTENTS
+        measured = {name: rendered.anchor_pages[name]
+                    for name in (*compose.CONTENTS, *(compose.JUMP_PAGES if jump else ()))
                     if name in rendered.anchor_pages}
         _last_contents[format_name] = measured
         if measured == {name: contents.get(name, 1) for name in measured}:
@@ -72,12 +74,18 @@ def render_edition(loaded: load.LoadedIssue, format_name: str = DEFAULT_FORMAT, 
     raise render.RenderError("the contents' page numbers do not settle")
 
 
-def _typeset_once(loaded, format_name, stylesheets):
-    from . import preflight
+def _typeset_once(loaded, format_name, stylesheets, jump=None):
+    from . import jumps, preflight
 
-    rendered = render_edition(loaded, format_name, keep_document=True, stylesheets=stylesheets)
+    fmt = get_format(format_name)
+    rendered = render_edition(loaded, format_name, keep_document=True, stylesheets=stylesheets,
+                              jump=jump)
     missing = [str(m) for m in glyphs.missing_glyphs(loaded.issue)] + rendered.notdef
-    report = preflight.preflight(rendered.document, get_format(format_name), missing_glyphs=missing)
+    report = preflight.preflight(rendered.document, fmt, missing_glyphs=missing)
+    # A format with a fixed page count keeps the lead to its share of the front page.
+    if jump is None and fmt.lead_front_lines:
+        jump = jumps.measure(rendered.document, fmt.lead_front_lines)
+    report.measurements["jump"] = None if jump is None else dataclasses.asdict(jump)
     rendered.document = None  # the layout tree is large; the report keeps what matters
     return rendered, report
 
@@ -85,7 +93,7 @@ def _typeset_once(loaded, format_name, stylesheets):
 def typeset(loaded: load.LoadedIssue, format_name: str = DEFAULT_FORMAT, *,
             stylesheets: tuple[str, ...] = (), fit: bool = True):
     """Render, preflight and copyfit: (render.Rendered, preflight.Report) of the best pass."""
-    from . import copyfit
+    from . import copyfit, jumps
 
     line_height = preflight_line_height(format_name)
     steps: dict[str, int] = {}
@@ -94,7 +102,25 @@ def typeset(loaded: load.LoadedIssue, format_name: str = DEFAULT_FORMAT, *,
     legs: dict[str, int] = {}
     rendered, report = _typeset_once(loaded, format_name, stylesheets)
     best, passes = ({}, {}, {}, {}), 1
-    while fit and passes < copyfit.MAX_PASSES:
+    jump, folds = None, ()
+    target_pages = get_format(format_name).target_pages
+    planned = 0  # passes spent on the page plan, on top of copyfit's
+    while fit and passes < copyfit.MAX_PASSES + planned:
+        # Page plan first, for an edition over its page count: cut the lead where the
+        # front page should end (a jump), then let sections give up their own pages.
+        if (jump is None and report.measurements["jump"]) or (
+                target_pages and report.pages > target_pages and len(folds) < len(copyfit.FOLDS)):
+            if jump is None and report.measurements["jump"]:
+                jump = jumps.Jump(**report.measurements["jump"])
+            else:
+                folds = copyfit.FOLDS[:len(folds) + 1]
+            planned += 1
+            passes += 1
+            rendered, report = _typeset_once(
+                loaded, format_name,
+                (*stylesheets, copyfit.stylesheet(steps, nudges, frames, legs, folds)), jump)
+            best = (dict(steps), dict(nudges), dict(frames), dict(legs))
+            continue
         narrowed = copyfit.next_legs(legs, steps, report.errors)
         adjusted = copyfit.next_adjustment(steps, report.errors) or steps
         snapped = copyfit.next_frames(frames, report.findings)
@@ -106,8 +132,9 @@ def typeset(loaded: load.LoadedIssue, format_name: str = DEFAULT_FORMAT, *,
         if adjusted == steps and moved == nudges and snapped == frames and narrowed == legs:
             break
         steps, nudges, frames, legs = adjusted, moved, snapped, narrowed
-        candidate = _typeset_once(loaded, format_name,
-                                  (*stylesheets, copyfit.stylesheet(steps, nudges, frames, legs)))
+        candidate = _typeset_once(
+            loaded, format_name,
+            (*stylesheets, copyfit.stylesheet(steps, nudges, frames, legs, folds)), jump)
         passes += 1
         if _score(candidate[1]) <= _score(report):
             (rendered, report), best = candidate, (dict(steps), dict(nudges), dict(frames),
@@ -117,12 +144,14 @@ def typeset(loaded: load.LoadedIssue, format_name: str = DEFAULT_FORMAT, *,
     report.measurements["copyfit_grid_nudges_px"] = best[1]
     report.measurements["copyfit_frames_px"] = best[2]
     report.measurements["copyfit_columns"] = best[3]
+    report.measurements["folds"] = list(folds)
     return rendered, report
 
 
-def _score(report) -> tuple[int, float]:
-    """Fewer errors first, then more body lines on the grid."""
-    return len(report.errors), -report.measurements["body_lines_on_grid_pct"]
+def _score(report) -> tuple[int, int, float]:
+    """The right page count first, then fewer errors, then more body lines on the grid."""
+    wrong_length = sum(1 for finding in report.errors if finding.check == "page-count")
+    return wrong_length, len(report.errors), -report.measurements["body_lines_on_grid_pct"]
 
 
 def preflight_line_height(format_name: str) -> float:

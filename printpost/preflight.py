@@ -280,9 +280,17 @@ class _Measure:
         b = self.boxes
         for box, path in _walk(page_box, []):
             if isinstance(box, b.BlockContainerBox) and _is_leaf_block(box, b):
-                run = 0
+                run, broken = 0, False
                 for line in (c for c in box.children if isinstance(c, b.LineBox)):
-                    run = run + 1 if _text(line).rstrip().endswith(HYPHENS) else 0
+                    text = _text(line).strip()
+                    if not text.endswith(HYPHENS):
+                        run, broken = 0, False
+                        continue
+                    # A line that is all one word broken at both ends (a 60-letter model
+                    # name in a narrow column) is one long word, not a ladder of words.
+                    if not (broken and " " not in text):
+                        run += 1
+                    broken = True
                     if run == 3:
                         self.ladders += 1
                         self.add("hyphen-ladder", page, f"3 hyphenated lines in a row at "
