@@ -18,7 +18,7 @@ from .compose import environment
 # most ladders) early.
 STEPS = ((-0.005, True), (0.0, False), (0.005, True), (-0.005, False), (-0.01, True), (0.01, True))
 FIXABLE = {"hyphen-ladder", "widow", "orphan", "column-balance"}
-MAX_PASSES = 4  # measuring passes, the first included
+MAX_PASSES = 6  # measuring passes, the first included (the page plan adds its own)
 
 
 def selector_for(target: str) -> str:
@@ -47,12 +47,13 @@ def stylesheet(steps: dict[str, int], nudges: dict[str, float] | None = None,
 
 
 def next_legs(legs: dict[str, int], steps: dict[str, int], findings) -> dict[str, int]:
-    """A story whose columns still do not end level after a change of tracking is set one
+    """A story whose columns still do not end level after a change of tracking, or whose
+    last leg is short by three lines or more (which tracking does not fix), is set one
     column narrower (fewer "legs"), as a desk would, down to two columns."""
     changed = dict(legs)
     for finding in findings:
         if (finding.check == "column-balance" and finding.severity == "error"
-                and finding.target in steps and finding.amount > 2):
+                and (finding.target in steps or finding.lines >= 3) and finding.amount > 2):
             changed[finding.target] = int(finding.amount) - 1
     return changed
 

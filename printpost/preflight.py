@@ -41,6 +41,7 @@ class Finding:
     severity: str = "error"
     target: str = ""  # id of the element to adjust (a paragraph or a story), for copyfit
     amount: float = 0.0  # for off-grid: how far (px) the story must move down to sit on the grid
+    lines: float = 0.0  # for column-balance: how many lines the column bottoms differ by
 
     def __str__(self) -> str:
         where = f"page {self.page}" + (f", {self.story}" if self.story else "")
@@ -146,8 +147,10 @@ class _Measure:
         self.qr_width_mm = 0.0
         self.column_spread_lines = 0.0
 
-    def add(self, check, page, message, story="", severity="error", target="", amount=0.0):
-        self.findings.append(Finding(check, page, message, story, severity, target, amount))
+    def add(self, check, page, message, story="", severity="error", target="", amount=0.0,
+            lines=0.0):
+        self.findings.append(Finding(check, page, message, story, severity, target, amount,
+                                     lines))
 
     def run(self):
         for number, page in enumerate(self.document.pages, start=1):
@@ -274,7 +277,7 @@ class _Measure:
             story = _story_of(path + [box])
             self.add("column-balance", page, f"column bottoms differ by {spread:.1f} lines",
                      story, "error" if story_text else "warning", target=story,
-                     amount=len(columns))
+                     amount=len(columns), lines=round(spread, 2))
 
     def _ladders(self, page_box, page):
         b = self.boxes

@@ -151,6 +151,21 @@ def test_newest_sample_passes_preflight_in_other_home_formats(format_name):
     assert report.measurements["overflows"] == 0
 
 
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda path: path.stem)
+def test_samples_pass_preflight_in_press_on_their_four_pages(sample):
+    """The press edition: exactly its target pages, story columns level (copyfit narrows a
+    story whose last leg would be short), the body on the grid, the back-page house ad's QR
+    code at 90 mm."""
+    rendered, report = pipeline.typeset(load.load(sample), "press")
+    assert report.errors == [], [str(f) for f in report.errors]
+    m = report.measurements
+    assert rendered.pages == report.pages == get_format("press").target_pages == 4
+    assert m["overflows"] == m["widows"] == m["orphans"] == m["stranded_heads"] == 0
+    assert m["max_column_spread_lines"] <= 1.0
+    assert m["body_lines_on_grid_pct"] >= 95
+    assert m["qr_width_mm"] >= 80
+
+
 def test_every_format_is_a_profile_with_its_own_page_size():
     sizes = {(fmt.page_width, fmt.page_height) for fmt in formats().values()}
     assert len(sizes) == len(formats()) >= 5
