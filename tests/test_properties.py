@@ -47,12 +47,14 @@ settings.register_profile(
     "default", max_examples=150, deadline=None, database=None, print_blob=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                            HealthCheck.filter_too_much])
-settings.register_profile("ci", parent=settings.get_profile("default"), derandomize=True)
+# CI: a fixed seed and fewer examples, to keep the whole suite well under 10 minutes.
+settings.register_profile("ci", parent=settings.get_profile("default"), derandomize=True,
+                          max_examples=50)
 settings.register_profile("long", parent=settings.get_profile("default"), max_examples=10_000)
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE") or (
     "ci" if os.environ.get("CI", "").lower() in ("1", "true", "yes") else "default")
 settings.load_profile(PROFILE)
-RENDERED = {"long": 100}.get(PROFILE, 8)  # editions laid out and read back (~3 s each)
+RENDERED = {"long": 100, "ci": 4}.get(PROFILE, 8)  # editions laid out and read back (~3 s each)
 # Characters of copy in one rendered edition: larger ones take up to half a minute each to
 # lay out, so the bounded runs stay small; the long run has no cap.
 RENDERED_SIZE = {"long": 10**9}.get(PROFILE, 8_000)
