@@ -106,6 +106,8 @@ def compose(issue: Issue, fmt: Format, contents: dict[str, int] | None = None,
     return environment().get_template("edition.html.j2").render(
         lead_front=lead_front,
         lead_rest=lead_rest,
+        # The cut fell inside a paragraph: its front part ends on a full, justified line.
+        lead_cut=len(lead_front) + len(lead_rest) > len(issue.lead.body),
         issue=issue,
         edition=issue.edition,
         fmt=fmt,

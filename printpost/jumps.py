@@ -16,7 +16,7 @@ from . import compose
 
 STORY = "lead"  # the story that may jump: the front page's lead
 _PARAGRAPH_ID = re.compile(rf"^{STORY}-p(\d+)$")
-_AUTO_HYPHENS = ("\u2010", "\u00ad")
+_HYPHENS = ("\u2010", "\u00ad", "-")  # automatic, soft, or a break after a real hyphen
 
 
 @dataclass(frozen=True)
@@ -42,12 +42,12 @@ def measure(document, max_lines: int | None = None) -> Jump | None:
     if kept >= len(front) and not runs_on:
         return None
     kept = max(kept - 1, 1)  # the last kept line makes room for the jump line
+    # The front page ends on a whole word: a line ending in a hyphenated word goes over too.
+    while kept > 1 and front[kept - 1][1].rstrip().endswith(_HYPHENS):
+        kept -= 1
     paragraph = front[kept - 1][0]
     lines = [text for index, text, _ in front[:kept] if index == paragraph]
-    words = " ".join(lines).split()
-    if lines and lines[-1].rstrip().endswith(_AUTO_HYPHENS):
-        words = words[:-1]  # a word hyphenated at the cut goes over whole
-    return Jump(paragraph=paragraph, words=len(words))
+    return Jump(paragraph=paragraph, words=len(" ".join(lines).split()))
 
 
 def _pitch(ys: list[float]) -> float | None:
