@@ -221,6 +221,7 @@ def test_stress_edition_jumps_the_lead_and_keeps_the_press_page_count(tmp_path):
     assert rendered.pages == report.pages == 4
     assert [f for f in report.errors if f.check in ("page-count", "overflow", "hyphen-ladder")] == []
     assert report.measurements["jump"] is not None
+    assert report.measurements["body_lines_on_grid_pct"] >= 95
     # pypdf, not pdfium: pdfium's text leaves the kickers out (noted on issue 4).
     pages = [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(rendered.pdf)).pages]
     assert "Continued on page 2" in pages[0]
