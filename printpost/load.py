@@ -92,6 +92,9 @@ def _check_structure(text: str, name: str) -> None:
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# Line breaks to the YAML reader besides \n and \r: inside a value it would fold them into a
+# space or a new line without a word, so the copy printed would not be the copy written.
+_SILENT_BREAK = re.compile("[\x85\u2028\u2029]")
 
 
 def _text(value: str) -> str:
@@ -182,6 +185,10 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
 def parse(text: str, name: str) -> Issue:
     """Validate the text of an issue file; `name` is used in messages."""
     try:
+        if found := _SILENT_BREAK.search(text):
+            raise InvalidIssue([Problem(
+                name, f"not valid YAML/JSON: U+{ord(found.group()):04X} is not allowed in "
+                      "YAML/JSON text", line=text.count("\n", 0, found.start()) + 1)])
         _check_structure(text, name)
         data = _yaml().load(text)
     except InvalidIssue:

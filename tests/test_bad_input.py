@@ -77,6 +77,26 @@ def test_json_issue_files_are_accepted(tmp_path):
     assert load.load(path).issue.edition.number == 81
 
 
+@pytest.mark.parametrize("char", ["\x85", "\u2028", "\u2029"])
+def test_a_line_break_the_reader_would_fold_away_is_refused(tmp_path, char):
+    """NEL, LS and PS are legal raw in a JSON string, but the YAML reader takes them for line
+    breaks and would print a space instead: refused, with the line, not silently changed
+    (found by the long Hypothesis run)."""
+    from ruamel.yaml import YAML
+
+    data = YAML(typ="safe").load(GOOD)
+    data["edition"]["date"] = data["edition"]["date"].isoformat()
+    data["lead"]["headline"] = f"Efficiency{char}wins"
+    path = tmp_path / "2026-04-19.json"
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(load.InvalidIssue) as caught:
+        load.load(path)
+    [problem] = caught.value.problems
+    assert problem.line == text[:text.index(char)].count("\n") + 1
+    assert f"U+{ord(char):04X} is not allowed" in problem.message
+
+
 def test_issue_number_is_derived_when_left_out(tmp_path):
     path = tmp_path / "derived.yaml"
     path.write_text(GOOD.replace("  issue: 81\n", ""), encoding="utf-8")

@@ -736,7 +736,10 @@ OTHER_TYPES = {
 }
 CONTROL = [chr(point) for point in (*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0))]
 # What the YAML reader refuses anywhere in a file, escaped or not (YAML 1.2, 5.1).
-NOT_YAML = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# What the reader refuses: characters YAML allows nowhere, and the line breaks other than
+# \n and \r (NEL, LS, PS), which the YAML reader would silently fold into a space.
+NOT_YAML = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 # Copy is stripped of white space at its ends, and some control characters are white space.
 CONTROL_NOT_SPACE = [char for char in CONTROL if not char.isspace()]
 
