@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from . import compose
+from .preflight import line_text
 
 STORY = "lead"  # the story that may jump: the front page's lead
 _PARAGRAPH_ID = re.compile(rf"^{STORY}-p(\d+)$")
@@ -63,18 +64,13 @@ def _lines(page_box) -> list[tuple[int, str, float]]:
 
     found: list[tuple[int, str, float]] = []
 
-    def text_of(box) -> str:
-        if isinstance(box, boxes.TextBox):
-            return box.text
-        return "".join(text_of(child) for child in getattr(box, "children", ()))
-
     def walk(box, paragraph):
         element_id = box.element.get("id") if box.element is not None else None
         match = _PARAGRAPH_ID.match(element_id or "") if box.element_tag == "p" else None
         if match:
             paragraph = int(match.group(1)) - 1
         if isinstance(box, boxes.LineBox) and paragraph is not None:
-            found.append((paragraph, text_of(box), box.position_y))
+            found.append((paragraph, line_text(box), box.position_y))
             return
         for child in getattr(box, "children", ()):
             walk(child, paragraph)

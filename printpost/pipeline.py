@@ -108,9 +108,11 @@ def typeset(loaded: load.LoadedIssue, format_name: str = DEFAULT_FORMAT, *,
     while fit and passes < copyfit.MAX_PASSES + planned:
         # Page plan first, for an edition over its page count: cut the lead where the
         # front page should end (a jump), then let sections give up their own pages.
-        if (jump is None and report.measurements["jump"]) or (
-                target_pages and report.pages > target_pages and len(folds) < len(copyfit.FOLDS)):
-            if jump is None and report.measurements["jump"]:
+        wants_jump = jump is None and report.measurements["jump"]
+        runs_over = (target_pages and report.pages > target_pages
+                     and len(folds) < len(copyfit.FOLDS))
+        if wants_jump or runs_over:
+            if wants_jump:
                 jump = jumps.Jump(**report.measurements["jump"])
             else:
                 folds = copyfit.FOLDS[:len(folds) + 1]

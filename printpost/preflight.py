@@ -216,7 +216,7 @@ class _Measure:
             child_right = child.position_x + child.margin_width()
             if child_right > frame_right + TOLERANCE and getattr(child, "text", " ").strip():
                 self.overflows += 1
-                self.add("overflow", page, f"line {_text(line)[:40]!r} runs "
+                self.add("overflow", page, f"line {line_text(line)[:40]!r} runs "
                          f"{_mm(child_right - frame_right)} mm past its column", story)
                 break
         body_copy = parent.element_tag == "p" and not (HEADING_CLASSES | {"byline"}) & _classes(parent)
@@ -285,7 +285,7 @@ class _Measure:
             if isinstance(box, b.BlockContainerBox) and _is_leaf_block(box, b):
                 run, broken = 0, False
                 for line in (c for c in box.children if isinstance(c, b.LineBox)):
-                    text = _text(line).strip()
+                    text = line_text(line).strip()
                     if not text.endswith(HYPHENS):
                         run, broken = 0, False
                         continue
@@ -297,7 +297,7 @@ class _Measure:
                     if run == 3:
                         self.ladders += 1
                         self.add("hyphen-ladder", page, f"3 hyphenated lines in a row at "
-                                 f"{_text(line)[:30]!r}", _story_of(path + [box]),
+                                 f"{line_text(line)[:30]!r}", _story_of(path + [box]),
                                  target=_nearest_id(path + [box], paragraphs=True))
 
     def grid(self, page: int) -> float:
@@ -374,7 +374,8 @@ def _content_bottom(column, b) -> float | None:
     return max(values) if values else None
 
 
-def _text(line) -> str:
+def line_text(line) -> str:
+    """The text of one laid-out line (what preflight and jumps quote and measure)."""
     return "".join(getattr(box, "text", "") for box in line.descendants())
 
 

@@ -12,11 +12,26 @@ from ruamel.yaml import YAML
 from conftest import SAMPLES
 
 
+def _newest_sample() -> dict:
+    """The newest sample's data, its date as text (as a file written out would have it)."""
+    data = YAML(typ="safe", pure=True).load(SAMPLES[-1].read_text(encoding="utf-8"))
+    data["edition"]["date"] = data["edition"]["date"].isoformat()
+    return data
+
+
+def _yaml_text(data: dict) -> str:
+    out = io.StringIO()
+    yaml = YAML(typ="safe", pure=True)
+    yaml.allow_unicode = True
+    yaml.default_flow_style = False
+    yaml.width = 4096
+    yaml.dump(data, out)
+    return out.getvalue()
+
+
 def small_edition(headline: str | None = None, location: str | None = None) -> str:
     """YAML text of a valid one-page-or-so edition dated like the newest sample."""
-    yaml = YAML(typ="safe", pure=True)
-    data = yaml.load(SAMPLES[-1].read_text(encoding="utf-8"))
-    data["edition"]["date"] = data["edition"]["date"].isoformat()
+    data = _newest_sample()
     data["lead"]["body"] = data["lead"]["body"][:1]
     data["lead"].pop("metrics", None)
     data["deep_dive"]["body"] = data["deep_dive"]["body"][:1]
@@ -31,13 +46,7 @@ def small_edition(headline: str | None = None, location: str | None = None) -> s
         data["lead"]["headline"] = headline
     if location is not None:
         data["edition"]["location"] = location
-    out = io.StringIO()
-    yaml = YAML(typ="safe", pure=True)
-    yaml.allow_unicode = True
-    yaml.default_flow_style = False
-    yaml.width = 4096
-    yaml.dump(data, out)
-    return out.getvalue()
+    return _yaml_text(data)
 
 
 def write_small_edition(directory: Path, **changes: str) -> Path:
@@ -58,9 +67,7 @@ LONG_NAMES = (
 def stress_edition() -> str:
     """YAML text of the newest sample made long: the lead three times over, 12 tools, 20
     trending entries, 60-character unbroken model names (issue 4's stress sample)."""
-    yaml = YAML(typ="safe", pure=True)
-    data = yaml.load(SAMPLES[-1].read_text(encoding="utf-8"))
-    data["edition"]["date"] = data["edition"]["date"].isoformat()
+    data = _newest_sample()
     data["lead"]["body"] = data["lead"]["body"] * 3
     tools = data["tools"]["items"]
     data["tools"]["items"] = [
@@ -75,10 +82,4 @@ def stress_edition() -> str:
     data["trending"]["github"] = [
         {**github[index % len(github)], "name": f"{github[index % len(github)]['name']}-{index + 1}"}
         for index in range(12)]
-    out = io.StringIO()
-    yaml = YAML(typ="safe", pure=True)
-    yaml.allow_unicode = True
-    yaml.default_flow_style = False
-    yaml.width = 4096
-    yaml.dump(data, out)
-    return out.getvalue()
+    return _yaml_text(data)
