@@ -27,6 +27,16 @@ os.environ["FONTCONFIG_FILE"] = str(FONTS_DIR / "fonts.conf")
 
 ALLOWED_DIRS = (LAYOUTS_DIR, FONTS_DIR)
 _lock = threading.Lock()  # WeasyPrint's font handling is not thread-safe
+_font_config = None  # one per process: the bundled fonts are loaded into fontconfig once
+
+
+def _fonts():
+    global _font_config
+    if _font_config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _font_config = FontConfiguration()
+    return _font_config
 
 
 class RenderError(Exception):
@@ -144,7 +154,6 @@ def render(html: str, *, created: str, pdf_variant: str | None = None,
     """Lay out and write the PDF. `created` (ISO 8601) fixes the embedded dates."""
     with _lock:
         import weasyprint
-        from weasyprint.text.fonts import FontConfiguration
 
         # fontTools (used when libharfbuzz-subset is missing) stamps subset fonts with
         # the current time unless SOURCE_DATE_EPOCH is set.
@@ -161,7 +170,7 @@ def render(html: str, *, created: str, pdf_variant: str | None = None,
                 string=html,
                 base_url=LAYOUTS_DIR.as_uri() + "/",
                 url_fetcher=_make_fetcher(log),
-            ).render(font_config=(fonts := FontConfiguration()), stylesheets=[
+            ).render(font_config=(fonts := _fonts()), stylesheets=[
                 # Extra rules from printpost itself (copyfit, tests), never from issue data.
                 weasyprint.CSS(string=css, base_url=LAYOUTS_DIR.as_uri() + "/",
                                url_fetcher=_make_fetcher(log), font_config=fonts)
