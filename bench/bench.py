@@ -84,13 +84,24 @@ def chromium_print(html: str) -> float | None:
         return time.perf_counter() - started
 
 
+# Runs the CLI and reports the peak RSS of that process alone (RUSAGE_CHILDREN would be the
+# largest child so far: headless Chromium, when it ran first).
+_PEAK_RSS_RUNNER = ("import atexit, resource, runpy, sys\n"
+                    "atexit.register(lambda: print('peak-rss-kb', resource.getrusage("
+                    "resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr))\n"
+                    "sys.argv = ['printpost', *sys.argv[1:]]\n"
+                    "runpy.run_module('printpost', run_name='__main__')\n")
+
+
 def cold_rss_mb(sample: Path, fmt: str) -> float:
     """Peak RSS of one `printpost build` process."""
     with tempfile.TemporaryDirectory() as out:
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        subprocess.run([sys.executable, "-m", "printpost", "build", str(sample), "--out", out,
-                        "--format", fmt, "--quiet"], check=True, cwd=PROJECT)
-        return max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+        run = subprocess.run([sys.executable, "-c", _PEAK_RSS_RUNNER, "build", str(sample),
+                              "--out", out, "--format", fmt, "--quiet"],
+                             check=True, cwd=PROJECT, capture_output=True, text=True)
+        kilobytes = [line.split()[1] for line in run.stderr.splitlines()
+                     if line.startswith("peak-rss-kb ")]
+        return int(kilobytes[-1]) / 1024
 
 
 def main() -> None:

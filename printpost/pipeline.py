@@ -45,7 +45,7 @@ _last_contents: dict[str, dict[str, int]] = {}
 
 def render_edition(loaded: load.LoadedIssue, format_name: str = DEFAULT_FORMAT, *,
                    keep_document: bool = False, stylesheets: tuple[str, ...] = (),
-                   archival: bool = False, jump=None):
+                   archival: bool = False, jump=None, write: bool = True):
     """The edition in one format, rendered but not written.
 
     The contents box prints the pages its sections are on: set with a guess, measured,
@@ -57,7 +57,7 @@ def render_edition(loaded: load.LoadedIssue, format_name: str = DEFAULT_FORMAT, 
     fmt = get_format(format_name)
     created = f"{loaded.issue.edition.date.isoformat()}T06:00:00Z"
     options = dict(created=created, pdf_variant=fmt.pdf_variant, keep_document=keep_document,
-                   stylesheets=stylesheets)
+                   stylesheets=stylesheets, write=False)
     if archival:
         options.update(pdf_variant=ARCHIVAL_VARIANT, attachments=[_source_attachment(loaded)])
     contents = _last_contents.get(format_name) or fmt.contents_guess or {}
@@ -69,17 +69,24 @@ def render_edition(loaded: load.LoadedIssue, format_name: str = DEFAULT_FORMAT, 
                     if name in rendered.anchor_pages}
         _last_contents[format_name] = measured
         if measured == {name: contents.get(name, 1) for name in measured}:
+            if write:
+                rendered.pdf  # noqa: B018 (written now; a layout set again never is)
             return rendered
         contents = measured
     raise render.RenderError("the contents' page numbers do not settle")
 
 
-def _typeset_once(loaded, format_name, stylesheets, jump=None):
+def _typeset_once(loaded, format_name, stylesheets, jump=None, notdef=None):
+    """One measured pass. Its PDF is written now only when `notdef` (what WeasyPrint drew
+    with no glyph, found while drawing) is not known yet: the first pass of a build. Later
+    passes set the same text, and only the pass that is kept is ever drawn."""
     from . import jumps, preflight
 
     fmt = get_format(format_name)
     rendered = render_edition(loaded, format_name, keep_document=True, stylesheets=stylesheets,
-                              jump=jump)
+                              jump=jump, write=notdef is None)
+    if notdef is not None:
+        rendered.notdef = list(notdef)
     missing = [str(m) for m in glyphs.missing_glyphs(loaded.issue)] + rendered.notdef
     report = preflight.preflight(rendered.document, fmt, missing_glyphs=missing)
     # A format with a fixed page count keeps the lead to its share of the front page.
@@ -101,6 +108,7 @@ def typeset(loaded: load.LoadedIssue, format_name: str = DEFAULT_FORMAT, *,
     frames: dict[str, float] = {}
     legs: dict[str, int] = {}
     rendered, report = _typeset_once(loaded, format_name, stylesheets)
+    notdef = rendered.notdef
     best, passes = ({}, {}, {}, {}), 1
     jump, folds = None, ()
     target_pages = get_format(format_name).target_pages
@@ -120,7 +128,7 @@ def typeset(loaded: load.LoadedIssue, format_name: str = DEFAULT_FORMAT, *,
             passes += 1
             rendered, report = _typeset_once(
                 loaded, format_name,
-                (*stylesheets, copyfit.stylesheet(steps, nudges, frames, legs, folds)), jump)
+                (*stylesheets, copyfit.stylesheet(steps, nudges, frames, legs, folds)), jump, notdef)
             best = (dict(steps), dict(nudges), dict(frames), dict(legs))
             continue
         narrowed = copyfit.next_legs(legs, steps, report.errors)
@@ -136,7 +144,7 @@ def typeset(loaded: load.LoadedIssue, format_name: str = DEFAULT_FORMAT, *,
         steps, nudges, frames, legs = adjusted, moved, snapped, narrowed
         candidate = _typeset_once(
             loaded, format_name,
-            (*stylesheets, copyfit.stylesheet(steps, nudges, frames, legs, folds)), jump)
+            (*stylesheets, copyfit.stylesheet(steps, nudges, frames, legs, folds)), jump, notdef)
         passes += 1
         if _score(candidate[1]) <= _score(report):
             (rendered, report), best = candidate, (dict(steps), dict(nudges), dict(frames),

@@ -15,7 +15,8 @@ import logging
 import mimetypes
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -82,12 +83,24 @@ def _make_fetcher(log: FetchLog):
 
 @dataclass
 class Rendered:
-    pdf: bytes
+    """A laid-out edition. Its PDF is written when first asked for (`pdf`): a copyfit pass
+    that loses to a better one is measured but never drawn."""
+
     pages: int
     fetches: FetchLog
     document: object = None  # weasyprint.Document, kept for preflight measurements
-    notdef: list[str] = field(default_factory=list)  # text drawn with no glyph
+    notdef: list[str] | None = field(default_factory=list)  # text drawn with no glyph
     anchor_pages: dict[str, int] = field(default_factory=dict)  # element id → first page
+    pdf_bytes: bytes | None = None
+    writer: Callable[[], tuple[bytes, list[str]]] | None = field(default=None, repr=False)
+
+    @property
+    def pdf(self) -> bytes:
+        if self.pdf_bytes is None:
+            self.pdf_bytes, notdef = self.writer()
+            self.notdef = notdef if self.notdef is None else self.notdef
+            self.writer = None  # lets the layout tree go
+        return self.pdf_bytes
 
 
 class _NotdefCollector(logging.Handler):
@@ -148,10 +161,10 @@ def _epoch(created: str) -> str:
     return str(int(moment.timestamp()))
 
 
-def render(html: str, *, created: str, pdf_variant: str | None = None,
-           keep_document: bool = False, attachments: Sequence[Attachment] = (),
-           stylesheets: Sequence[str] = ()) -> Rendered:
-    """Lay out and write the PDF. `created` (ISO 8601) fixes the embedded dates."""
+@contextmanager
+def _weasyprint_session(created: str):
+    """WeasyPrint, one caller at a time, with fixed dates and its missing-glyph warnings
+    collected; any failure inside becomes a RenderError."""
     with _lock:
         import weasyprint
 
@@ -159,28 +172,13 @@ def render(html: str, *, created: str, pdf_variant: str | None = None,
         # the current time unless SOURCE_DATE_EPOCH is set.
         previous_epoch = os.environ.get("SOURCE_DATE_EPOCH")
         os.environ["SOURCE_DATE_EPOCH"] = _epoch(created)
-        log = FetchLog()
         collector = _NotdefCollector()
         weasy_logger = logging.getLogger("weasyprint")
         weasy_logger.addHandler(collector)
         previous_level = weasy_logger.level
         weasy_logger.setLevel(logging.WARNING)
         try:
-            document = weasyprint.HTML(
-                string=html,
-                base_url=LAYOUTS_DIR.as_uri() + "/",
-                url_fetcher=_make_fetcher(log),
-            ).render(font_config=(fonts := _fonts()), stylesheets=[
-                # Extra rules from printpost itself (copyfit, tests), never from issue data.
-                weasyprint.CSS(string=css, base_url=LAYOUTS_DIR.as_uri() + "/",
-                               url_fetcher=_make_fetcher(log), font_config=fonts)
-                for css in stylesheets])
-            pdf = document.write_pdf(
-                pdf_identifier=_identifier(html, attachments),
-                pdf_variant=pdf_variant,
-                attachments=[_embedded(weasyprint, item, created) for item in attachments],
-                finisher=_associate_once if attachments else None,
-            )
+            yield weasyprint, collector.messages
         except Exception as error:  # WeasyPrint raises many kinds; report one
             raise RenderError(f"rendering failed: {type(error).__name__}: {error}") from error
         finally:
@@ -190,18 +188,45 @@ def render(html: str, *, created: str, pdf_variant: str | None = None,
                 os.environ.pop("SOURCE_DATE_EPOCH", None)
             else:
                 os.environ["SOURCE_DATE_EPOCH"] = previous_epoch
+
+
+def render(html: str, *, created: str, pdf_variant: str | None = None,
+           keep_document: bool = False, attachments: Sequence[Attachment] = (),
+           stylesheets: Sequence[str] = (), write: bool = True) -> Rendered:
+    """Lay out, and write the PDF now or (`write=False`) when `Rendered.pdf` is first read.
+    `created` (ISO 8601) fixes the embedded dates."""
+    log = FetchLog()
+    with _weasyprint_session(created) as (weasyprint, _):
+        document = weasyprint.HTML(
+            string=html,
+            base_url=LAYOUTS_DIR.as_uri() + "/",
+            url_fetcher=_make_fetcher(log),
+        ).render(font_config=(fonts := _fonts()), stylesheets=[
+            # Extra rules from printpost itself (copyfit, tests), never from issue data.
+            weasyprint.CSS(string=css, base_url=LAYOUTS_DIR.as_uri() + "/",
+                           url_fetcher=_make_fetcher(log), font_config=fonts)
+            for css in stylesheets])
+
+    def write_pdf() -> tuple[bytes, list[str]]:
+        with _weasyprint_session(created) as (weasyprint, notdef):
+            pdf = document.write_pdf(
+                pdf_identifier=_identifier(html, attachments),
+                pdf_variant=pdf_variant,
+                attachments=[_embedded(weasyprint, item, created) for item in attachments],
+                finisher=_associate_once if attachments else None,
+            )
+        return pdf, notdef
+
     anchor_pages: dict[str, int] = {}
     for number, page in enumerate(document.pages, start=1):
         for name in page.anchors:
             anchor_pages.setdefault(name, number)
-    return Rendered(
-        pdf=pdf,
-        pages=len(document.pages),
-        fetches=log,
-        document=document if keep_document else None,
-        notdef=collector.messages,
-        anchor_pages=anchor_pages,
-    )
+    rendered = Rendered(pages=len(document.pages), fetches=log,
+                        document=document if keep_document else None, notdef=None,
+                        anchor_pages=anchor_pages, writer=write_pdf)
+    if write:
+        rendered.pdf  # noqa: B018 (written now: the caller wants the bytes)
+    return rendered
 
 
 def quiet_weasyprint_logs() -> None:

@@ -92,7 +92,7 @@ def test_build_all_writes_what_a_one_file_build_writes(tmp_path, monkeypatch):
 
     def typeset(loaded, format_name, **options):
         pdf = f"%PDF-1.7 stand-in for {loaded.path.name} in {format_name}".encode()
-        return render.Rendered(pdf=pdf, pages=3, fetches=render.FetchLog()), Report()
+        return render.Rendered(pdf_bytes=pdf, pages=3, fetches=render.FetchLog()), Report()
 
     monkeypatch.setattr(pipeline, "typeset", typeset)
     monkeypatch.setattr(catalog, "pdf_intact", lambda record: True)  # the stand-in is no PDF
@@ -114,7 +114,7 @@ def test_a_crash_fails_its_edition_only(tmp_path, monkeypatch):
     def typeset(loaded, format_name, **options):
         if loaded.path.name == SAMPLES[0].name:
             raise RuntimeError("a bug in the layout code")
-        return render.Rendered(pdf=b"%PDF-1.7 stand-in", pages=1, fetches=render.FetchLog()), Report()
+        return render.Rendered(pdf_bytes=b"%PDF-1.7 stand-in", pages=1, fetches=render.FetchLog()), Report()
 
     monkeypatch.setattr(pipeline, "typeset", typeset)
     monkeypatch.setattr(catalog, "pdf_intact", lambda record: True)  # the stand-in is no PDF
