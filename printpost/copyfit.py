@@ -18,6 +18,10 @@ from .compose import environment
 # most ladders) early.
 STEPS = ((-0.005, True), (0.0, False), (0.005, True), (-0.005, False), (-0.01, True), (0.01, True))
 FIXABLE = {"hyphen-ladder", "widow", "orphan", "column-balance"}
+# Where a target's first adjustment starts in STEPS, by what is wrong with it: a ladder goes
+# when its paragraph is set without automatic hyphens, which a change of tracking rarely does
+# (on the samples it took a second pass in three ladders out of four); the rest start at the top.
+FIRST_STEP = {"hyphen-ladder": next(i for i, (_, hyphenate) in enumerate(STEPS) if not hyphenate)}
 MAX_PASSES = 6  # measuring passes, the first included (the page plan adds its own)
 
 
@@ -67,8 +71,10 @@ def next_frames(frames: dict[str, float], findings) -> dict[str, float]:
     return changed
 
 
-def next_nudges(nudges: dict[str, float], findings, line_height: float) -> dict[str, float]:
-    """Move each off-grid section down onto the grid.
+def next_nudges(nudges: dict[str, float], findings, line_height: float,
+                skip_pages: set[int] = frozenset()) -> dict[str, float]:
+    """Move each off-grid section down onto the grid (except on `skip_pages`, where something
+    above it is being moved already).
 
     A nudge moves everything after it on the page too, so each section's own nudge is what
     it needs less what the sections above it on the same page were already moved by.
@@ -76,7 +82,7 @@ def next_nudges(nudges: dict[str, float], findings, line_height: float) -> dict[
     changed = dict(nudges)
     moved: dict[int, float] = defaultdict(float)
     for finding in findings:  # in page order, sections top to bottom
-        if finding.check != "off-grid":
+        if finding.check != "off-grid" or finding.page in skip_pages:
             continue
         extra = (finding.amount - moved[finding.page]) % line_height
         if extra > 0.5:
@@ -87,10 +93,14 @@ def next_nudges(nudges: dict[str, float], findings, line_height: float) -> dict[
 
 def next_adjustment(steps: dict[str, int], findings) -> dict[str, int] | None:
     """Each failing target moves to its next step; None when nothing is left to try."""
-    targets = sorted({f.target for f in findings if f.check in FIXABLE and f.target})
+    checks: dict[str, set[str]] = defaultdict(set)
+    for finding in findings:
+        if finding.check in FIXABLE and finding.target:
+            checks[finding.target].add(finding.check)
     changed = dict(steps)
-    for target in targets:
-        index = steps.get(target, -1) + 1
+    for target in sorted(checks):
+        first = min(FIRST_STEP.get(check, 0) for check in checks[target])
+        index = steps[target] + 1 if target in steps else first
         if index < len(STEPS):
             changed[target] = index
     return changed if changed != steps else None

@@ -136,9 +136,12 @@ def typeset(loaded: load.LoadedIssue, format_name: str = DEFAULT_FORMAT, *,
         snapped = copyfit.next_frames(frames, report.findings)
         for target in narrowed.keys() - legs.keys():
             snapped.pop(target, None)  # its height is measured again at the new width
-        # Frames first: snapping them moves what follows, so nudges wait for a pass.
-        moved = nudges if snapped != frames else copyfit.next_nudges(nudges, report.findings,
-                                                                      line_height)
+        # Frames first: snapping a block (or narrowing a story) moves what follows it on its
+        # page, so nudges on that page wait for a pass; the other pages are nudged now.
+        reset = ({t for t in snapped.keys() | frames.keys() if snapped.get(t) != frames.get(t)}
+                 | {t for t in narrowed if narrowed[t] != legs.get(t)})
+        moving = {finding.page for finding in report.findings if finding.target in reset}
+        moved = copyfit.next_nudges(nudges, report.findings, line_height, skip_pages=moving)
         if adjusted == steps and moved == nudges and snapped == frames and narrowed == legs:
             break
         steps, nudges, frames, legs = adjusted, moved, snapped, narrowed

@@ -232,3 +232,37 @@ def test_stress_edition_jumps_the_lead_and_keeps_the_press_page_count(tmp_path):
         assert squash(compose.plain(paragraph)) in text
     for tool in loaded.issue.tools.items:
         assert squash(tool.name) in text
+
+
+def test_copyfit_ends_a_ladder_in_one_pass():
+    """A laddered paragraph is first set without automatic hyphens (tracking alone rarely
+    moves a ladder, and each try is a whole pass): one pass later the ladder is gone."""
+    from printpost import copyfit
+
+    text = " ".join(["internationalization"] * 12)
+    html = f"""<html lang="en"><head><link rel="stylesheet" href="fonts.css">
+      <style>@page {{ size: 120mm 90mm; margin: 10mm }} html {{ font: 9pt/12pt "PT Serif"; }}
+      #story {{ width: 20mm; hyphens: auto; text-align: justify }}</style></head>
+      <body><div class="story-body" id="story"><p id="story-p1">{text}</p></div></body></html>"""
+
+    def report(*stylesheets):
+        rendered = render.render(html, created="2026-04-19T06:00:00Z", keep_document=True,
+                                 stylesheets=stylesheets)
+        return preflight.preflight(rendered.document, A4, missing_glyphs=rendered.notdef)
+
+    before = report()
+    assert {f.target for f in before.errors if f.check == "hyphen-ladder"} == {"story-p1"}
+    steps = copyfit.next_adjustment({}, before.errors)
+    tracking, hyphenate = copyfit.STEPS[steps["story-p1"]]
+    assert not hyphenate
+    after = report(copyfit.stylesheet(steps))
+    assert after.measurements["hyphen_ladders"] == 0
+
+
+def test_nudges_wait_only_on_pages_where_something_above_moves():
+    from printpost import copyfit
+
+    findings = [preflight.Finding("off-grid", 1, "", target="deep-dive", amount=5.0),
+                preflight.Finding("off-grid", 2, "", target="opinion", amount=7.0)]
+    assert copyfit.next_nudges({}, findings, LINE, skip_pages={1}) == {"opinion": 7.0}
+    assert copyfit.next_nudges({}, findings, LINE) == {"deep-dive": 5.0, "opinion": 7.0}
