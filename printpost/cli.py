@@ -13,7 +13,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from . import load, publish, scaffold
+# Only what the options need: `printpost --help` must not load the data model or layouts.
+from . import publish
 from .formats import DEFAULT_FORMAT, formats
 
 EXIT_OK, EXIT_BUILD_FAILED, EXIT_BAD_INPUT = 0, 1, 2
@@ -95,7 +96,7 @@ def build(
 
       printpost build --all bench/month --jobs 2 --archival
     """
-    from . import pipeline, render
+    from . import load, pipeline, render
 
     names = _check_formats(format)
     render.quiet_weasyprint_logs()
@@ -150,7 +151,7 @@ def validate(issues: IssueFiles) -> None:
 
       printpost validate issues/*.yaml
     """
-    from . import pipeline
+    from . import load, pipeline
 
     status = EXIT_OK
     for path in issues:
@@ -186,7 +187,7 @@ def check(
 
       printpost check issues/*.yaml --format press --format ereader --json
     """
-    from . import pipeline, render
+    from . import load, pipeline, render
 
     names = _check_formats(format)
     render.quiet_weasyprint_logs()
@@ -230,6 +231,8 @@ def new(
 
       printpost new 2026-04-20
     """
+    from . import scaffold
+
     try:
         day = dt.date.fromisoformat(date) if date else scaffold.next_date(directory)
         path = scaffold.create(day, directory)
@@ -266,7 +269,7 @@ def preview(
 
       printpost preview issues/2026-04-19.yaml --page 2
     """
-    from . import pipeline, raster, render
+    from . import load, pipeline, raster, render
 
     _check_formats([format])
     render.quiet_weasyprint_logs()
@@ -331,7 +334,7 @@ class _Reporter:
 
 def _build_incrementally(sources: list[Path], names: list[str], out: Path, *, quiet: bool,
                          jobs: int | None, scheduler: str | None, archival: bool) -> int:
-    from . import catalog
+    from . import catalog, load
 
     files: list[Path] = []
     try:

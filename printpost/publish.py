@@ -11,8 +11,10 @@ import datetime as dt
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .models import Edition, issue_number
+if TYPE_CHECKING:  # the data model (pydantic) is not needed to print `printpost --help`
+    from .models import Edition
 
 DEFAULT_OUTPUT_DIR = Path("output")
 
@@ -35,6 +37,8 @@ def dated_edition_path(day: dt.date, format_name: str, out_dir: Path = DEFAULT_O
                        archival: bool = False) -> Path:
     """The edition of `day` (its number follows from the date); archival PDF/A copies are
     output/2026-04/2026-04-19-issue-081-a4-archival.pdf."""
+    from .models import issue_number
+
     variant = "-archival" if archival else ""
     name = f"{day.isoformat()}-issue-{issue_number(day):03d}-{format_name}{variant}.pdf"
     return out_dir / f"{day:%Y-%m}" / name

@@ -182,3 +182,22 @@ def test_help_has_examples():
     for command in ("build", "validate", "new", "schema", "preview"):
         result = run_cli(command, "--help", cwd=PROJECT_DIR)
         assert result.returncode == 0 and "Example" in result.stdout, command
+
+
+def _modules_imported(*args: str) -> set[str]:
+    """Top-level modules a fresh `printpost ARGS` process imported (python -X importtime)."""
+    run = subprocess.run([sys.executable, "-X", "importtime", "-m", "printpost", *args],
+                         cwd=PROJECT_DIR, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-2000:]
+    return {line.split("|")[-1].strip().split(".")[0] for line in run.stderr.splitlines()
+            if line.startswith("import time:")}
+
+
+def test_help_and_validate_start_without_the_renderer():
+    """`printpost --help` loads neither the data model nor the layouts (it starts in a fifth
+    of a second); `validate` loads the model but never WeasyPrint."""
+    help_modules = _modules_imported("--help")
+    assert "typer" in help_modules  # the measurement sees imports at all
+    assert not help_modules & {"weasyprint", "pydantic", "jinja2", "qrcode", "fontTools"}
+    validate_modules = _modules_imported("validate", str(SAMPLES[-1]))
+    assert "pydantic" in validate_modules and "weasyprint" not in validate_modules
