@@ -6,6 +6,7 @@ The CLI and the benchmarks call these functions; nothing here prints.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,7 +77,7 @@ def render_edition(loaded: load.LoadedIssue, format_name: str = DEFAULT_FORMAT, 
     raise render.RenderError("the contents' page numbers do not settle")
 
 
-def _typeset_once(loaded, format_name, stylesheets, jump=None, notdef=None):
+def _typeset_once(loaded, format_name, stylesheets, jump=None, notdef=None, archival=False):
     """One measured pass. Its PDF is written now only when `notdef` (what WeasyPrint drew
     with no glyph, found while drawing) is not known yet: the first pass of a build. Later
     passes set the same text, and only the pass that is kept is ever drawn."""
@@ -84,7 +85,7 @@ def _typeset_once(loaded, format_name, stylesheets, jump=None, notdef=None):
 
     fmt = get_format(format_name)
     rendered = render_edition(loaded, format_name, keep_document=True, stylesheets=stylesheets,
-                              jump=jump, write=notdef is None)
+                              jump=jump, write=notdef is None, archival=archival)
     if notdef is not None:
         rendered.notdef = list(notdef)
     missing = [str(m) for m in glyphs.missing_glyphs(loaded.issue)] + rendered.notdef
@@ -98,8 +99,9 @@ def _typeset_once(loaded, format_name, stylesheets, jump=None, notdef=None):
 
 
 def typeset(loaded: load.LoadedIssue, format_name: str = DEFAULT_FORMAT, *,
-            stylesheets: tuple[str, ...] = (), fit: bool = True):
-    """Render, preflight and copyfit: (render.Rendered, preflight.Report) of the best pass."""
+            stylesheets: tuple[str, ...] = (), fit: bool = True, archival: bool = False):
+    """Render, preflight and copyfit: (render.Rendered, preflight.Report) of the best pass.
+    `archival`: as PDF/A-3b with the issue data embedded, set exactly as the print PDF."""
     from . import copyfit, jumps
 
     line_height = preflight_line_height(format_name)
@@ -107,7 +109,8 @@ def typeset(loaded: load.LoadedIssue, format_name: str = DEFAULT_FORMAT, *,
     nudges: dict[str, float] = {}
     frames: dict[str, float] = {}
     legs: dict[str, int] = {}
-    rendered, report = _typeset_once(loaded, format_name, stylesheets)
+    once = functools.partial(_typeset_once, archival=archival)
+    rendered, report = once(loaded, format_name, stylesheets)
     notdef = rendered.notdef
     best, passes = ({}, {}, {}, {}), 1
     jump, folds = None, ()
@@ -126,7 +129,7 @@ def typeset(loaded: load.LoadedIssue, format_name: str = DEFAULT_FORMAT, *,
                 folds = copyfit.FOLDS[:len(folds) + 1]
             planned += 1
             passes += 1
-            rendered, report = _typeset_once(
+            rendered, report = once(
                 loaded, format_name,
                 (*stylesheets, copyfit.stylesheet(steps, nudges, frames, legs, folds)), jump, notdef)
             best = (dict(steps), dict(nudges), dict(frames), dict(legs))
@@ -145,7 +148,7 @@ def typeset(loaded: load.LoadedIssue, format_name: str = DEFAULT_FORMAT, *,
         if adjusted == steps and moved == nudges and snapped == frames and narrowed == legs:
             break
         steps, nudges, frames, legs = adjusted, moved, snapped, narrowed
-        candidate = _typeset_once(
+        candidate = once(
             loaded, format_name,
             (*stylesheets, copyfit.stylesheet(steps, nudges, frames, legs, folds)), jump, notdef)
         passes += 1
@@ -190,8 +193,9 @@ def _source_attachment(loaded: load.LoadedIssue):
 
 
 def render_archival(loaded: load.LoadedIssue, format_name: str = DEFAULT_FORMAT):
-    """The edition as PDF/A-3b with its issue data file embedded, rendered but not written."""
-    return render_edition(loaded, format_name, archival=True)
+    """The edition as PDF/A-3b with its issue data file embedded, rendered but not written:
+    the same passes (page plan, copyfit) as the print PDF, so the same pages."""
+    return typeset(loaded, format_name, archival=True)[0]
 
 
 def build(path: Path | str, formats: list[str] | None = None,

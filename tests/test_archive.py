@@ -180,6 +180,12 @@ def test_archival_edition_is_reproducible_pdfa3b_with_its_data(built_month, tmp_
         built_month.result.records[0].path.read_bytes()
     loaded, _ = pipeline.check(source)
     assert pipeline.render_archival(loaded, "a4").pdf == data
+    # Set exactly as the print PDF (the same copyfit passes): every page reads the same.
+    print_pdf = built_month.result.records[0].path.read_bytes()
+    pages = len(pypdf.PdfReader(io.BytesIO(data)).pages)
+    assert pages == len(pypdf.PdfReader(io.BytesIO(print_pdf)).pages)
+    assert [_page_text(data, i) for i in range(pages)] == \
+        [_page_text(print_pdf, i) for i in range(pages)]
 
 
 def test_archival_needs_an_rgb_format(built_month, tmp_path):
