@@ -77,18 +77,14 @@ def render_edition(loaded: load.LoadedIssue, format_name: str = DEFAULT_FORMAT, 
     raise render.RenderError("the contents' page numbers do not settle")
 
 
-def _typeset_once(loaded, format_name, stylesheets, jump=None, notdef=None, archival=False):
-    """One measured pass. Its PDF is written now only when `notdef` (what WeasyPrint drew
-    with no glyph, found while drawing) is not known yet: the first pass of a build. Later
-    passes set the same text, and only the pass that is kept is ever drawn."""
+def _typeset_once(loaded, format_name, stylesheets, jump=None, archival=False):
+    """One measured pass, laid out but not drawn (only the pass that is kept ever is)."""
     from . import jumps, preflight
 
     fmt = get_format(format_name)
     rendered = render_edition(loaded, format_name, keep_document=True, stylesheets=stylesheets,
-                              jump=jump, write=notdef is None, archival=archival)
-    if notdef is not None:
-        rendered.notdef = list(notdef)
-    missing = [str(m) for m in glyphs.missing_glyphs(loaded.issue)] + rendered.notdef
+                              jump=jump, write=False, archival=archival)
+    missing = [str(m) for m in glyphs.missing_glyphs(loaded.issue)]
     report = preflight.preflight(rendered.document, fmt, missing_glyphs=missing)
     # A format with a fixed page count keeps the lead to its share of the front page.
     if jump is None and fmt.lead_front_lines:
@@ -102,7 +98,7 @@ def typeset(loaded: load.LoadedIssue, format_name: str = DEFAULT_FORMAT, *,
             stylesheets: tuple[str, ...] = (), fit: bool = True, archival: bool = False):
     """Render, preflight and copyfit: (render.Rendered, preflight.Report) of the best pass.
     `archival`: as PDF/A-3b with the issue data embedded, set exactly as the print PDF."""
-    from . import copyfit, jumps
+    from . import copyfit, jumps, preflight
 
     line_height = preflight_line_height(format_name)
     steps: dict[str, int] = {}
@@ -111,7 +107,6 @@ def typeset(loaded: load.LoadedIssue, format_name: str = DEFAULT_FORMAT, *,
     legs: dict[str, int] = {}
     once = functools.partial(_typeset_once, archival=archival)
     rendered, report = once(loaded, format_name, stylesheets)
-    notdef = rendered.notdef
     best, passes = ({}, {}, {}, {}), 1
     jump, folds = None, ()
     target_pages = get_format(format_name).target_pages
@@ -131,7 +126,7 @@ def typeset(loaded: load.LoadedIssue, format_name: str = DEFAULT_FORMAT, *,
             passes += 1
             rendered, report = once(
                 loaded, format_name,
-                (*stylesheets, copyfit.stylesheet(steps, nudges, frames, legs, folds)), jump, notdef)
+                (*stylesheets, copyfit.stylesheet(steps, nudges, frames, legs, folds)), jump)
             best = (dict(steps), dict(nudges), dict(frames), dict(legs))
             continue
         narrowed = copyfit.next_legs(legs, steps, report.errors)
@@ -150,11 +145,15 @@ def typeset(loaded: load.LoadedIssue, format_name: str = DEFAULT_FORMAT, *,
         steps, nudges, frames, legs = adjusted, moved, snapped, narrowed
         candidate = once(
             loaded, format_name,
-            (*stylesheets, copyfit.stylesheet(steps, nudges, frames, legs, folds)), jump, notdef)
+            (*stylesheets, copyfit.stylesheet(steps, nudges, frames, legs, folds)), jump)
         passes += 1
         if _score(candidate[1]) <= _score(report):
             (rendered, report), best = candidate, (dict(steps), dict(nudges), dict(frames),
                                                    dict(legs))
+    # WeasyPrint reports text it had to draw with no glyph only while drawing: the kept pass
+    # is drawn now, and what it reports joins its findings (every pass sets the same text).
+    rendered.pdf  # noqa: B018
+    preflight.add_missing_glyphs(report, rendered.notdef)
     report.measurements["copyfit_passes"] = passes
     report.measurements["copyfit_steps"] = {t: copyfit.STEPS[i] for t, i in best[0].items()}
     report.measurements["copyfit_grid_nudges_px"] = best[1]

@@ -417,6 +417,14 @@ def grid_share(baselines: list[tuple[int, float]], line_height: float, grid) -> 
     return 100.0 * on_grid / len(baselines)
 
 
+def add_missing_glyphs(report: Report, messages: list[str]) -> None:
+    """Text WeasyPrint drew with no glyph (it reports it while drawing the PDF, after the
+    layout was measured)."""
+    for message in messages:
+        report.findings.append(Finding("missing-glyph", 0, message))
+    report.measurements["missing_glyphs"] += len(messages)
+
+
 def preflight(document, fmt: Format, *, missing_glyphs: list[str] = ()) -> Report:
     """Measure a rendered document (render.Rendered.document) in the given format."""
     measure = _Measure(document, fmt)

@@ -89,7 +89,8 @@ class Rendered:
     pages: int
     fetches: FetchLog
     document: object = None  # weasyprint.Document, kept for preflight measurements
-    notdef: list[str] | None = field(default_factory=list)  # text drawn with no glyph
+    # Text drawn with no glyph; None until the PDF is drawn (WeasyPrint finds it while drawing).
+    notdef: list[str] | None = field(default_factory=list)
     anchor_pages: dict[str, int] = field(default_factory=dict)  # element id → first page
     pdf_bytes: bytes | None = None
     writer: Callable[[], tuple[bytes, list[str]]] | None = field(default=None, repr=False)
@@ -97,8 +98,7 @@ class Rendered:
     @property
     def pdf(self) -> bytes:
         if self.pdf_bytes is None:
-            self.pdf_bytes, notdef = self.writer()
-            self.notdef = notdef if self.notdef is None else self.notdef
+            self.pdf_bytes, self.notdef = self.writer()
             self.writer = None  # lets the layout tree go
         return self.pdf_bytes
 

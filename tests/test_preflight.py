@@ -266,3 +266,18 @@ def test_nudges_wait_only_on_pages_where_something_above_moves():
                 preflight.Finding("off-grid", 2, "", target="opinion", amount=7.0)]
     assert copyfit.next_nudges({}, findings, LINE, skip_pages={1}) == {"opinion": 7.0}
     assert copyfit.next_nudges({}, findings, LINE) == {"deep-dive": 5.0, "opinion": 7.0}
+
+
+def test_text_drawn_with_no_glyph_is_reported_from_the_kept_pass():
+    """Passes are laid out, not drawn; WeasyPrint reports a missing glyph only while drawing,
+    so the kept pass is drawn at the end and what it reports joins its findings."""
+    from pathlib import Path
+
+    text = SAMPLES[-1].read_text(encoding="utf-8").replace("headline: '", "headline: '中 ", 1)
+    loaded = load.LoadedIssue(path=Path("x.yaml"), issue=load.parse(text, "x.yaml"),
+                              source=text.encode("utf-8"))
+    rendered, report = pipeline.typeset(loaded, "a4")
+    messages = [f.message for f in report.errors if f.check == "missing-glyph"]
+    assert any(".notdef" in m and "U+4E2D" in m for m in messages), messages
+    assert any(m.startswith("lead.headline: U+4E2D") for m in messages), messages
+    assert rendered.pdf.startswith(b"%PDF")
