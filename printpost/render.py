@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from . import balance, linebreaks
 from .resources import FONTS_DIR, LAYOUTS_DIR
 
 # Must be set before WeasyPrint (and so fontconfig) is first loaded in this process.
@@ -146,6 +147,23 @@ def _identifier(html: str, attachments: Sequence[Attachment]) -> bytes:
     return digest.hexdigest().encode("ascii")
 
 
+@contextmanager
+def _document_id(identifier: bytes):
+    """PDF/X-4 metadata carries an XMP DocumentID that WeasyPrint 70 draws at random
+    (uuid4 in weasyprint/pdf/metadata.py): here it is derived from the PDF's identifier,
+    so the same edition gets the same bytes."""
+    import uuid
+
+    from weasyprint.pdf import metadata
+
+    random_id = metadata.uuid4
+    metadata.uuid4 = lambda: uuid.UUID(bytes=hashlib.md5(identifier).digest())
+    try:
+        yield
+    finally:
+        metadata.uuid4 = random_id
+
+
 def _associate_once(document, pdf) -> None:
     """WeasyPrint 70 lists each attachment twice in the catalog's /AF; once is right."""
     if "AF" in pdf.catalog:
@@ -196,7 +214,8 @@ def render(html: str, *, created: str, pdf_variant: str | None = None,
     """Lay out, and write the PDF now or (`write=False`) when `Rendered.pdf` is first read.
     `created` (ISO 8601) fixes the embedded dates."""
     log = FetchLog()
-    with _weasyprint_session(created) as (weasyprint, _):
+    with (_weasyprint_session(created) as (weasyprint, _), balance.balanced_columns(),
+          linebreaks.remembered_line_breaks()):
         document = weasyprint.HTML(
             string=html,
             base_url=LAYOUTS_DIR.as_uri() + "/",
@@ -208,9 +227,10 @@ def render(html: str, *, created: str, pdf_variant: str | None = None,
             for css in stylesheets])
 
     def write_pdf() -> tuple[bytes, list[str]]:
-        with _weasyprint_session(created) as (weasyprint, notdef):
+        identifier = _identifier(html, attachments)
+        with _weasyprint_session(created) as (weasyprint, notdef), _document_id(identifier):
             pdf = document.write_pdf(
-                pdf_identifier=_identifier(html, attachments),
+                pdf_identifier=identifier,
                 pdf_variant=pdf_variant,
                 attachments=[_embedded(weasyprint, item, created) for item in attachments],
                 finisher=_associate_once if attachments else None,

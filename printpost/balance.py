@@ -1,0 +1,289 @@
+"""Column balancing for WeasyPrint's multi-column boxes, in fewer layouts.
+
+WeasyPrint 70 (layout/column.py) balances a set of columns by laying the whole set out at
+the average column height, then again and again, each time raising the height by the least
+amount that lets one box move back a column: in a listing set in smaller type that is a
+fraction of a body line (six tries for a tabloid page's briefs), and where a column cannot
+take even its first box (a list item kept whole) a single pixel (sixty tries for the last
+item of a listing carried over to the next page). Then it lays the set out once more to
+keep. That is most of the time a page takes.
+
+Balancing here starts the same way, with two shortcuts: when the copy left over after the
+last column would add two lines or more to every column, it first jumps by all but one of
+those lines (then tries the least raise once, and keeps the lower height that fits); when a
+column cannot take its first box, it raises by 1, 2, 4… lines, then halves back down three
+times. The try that fits is kept, not laid out again. On the sample editions it sets every
+story's columns line for line as WeasyPrint does, and listings within 2–6 px of its height
+with the same columns (tests/test_layout_speed.py); preflight still measures column
+bottoms, widows and orphans on every edition.
+
+Taken over: one set of columns (nothing spanning them) with no height of its own, no
+footnotes, `column-fill: balance`, starting on this page or continued from the last; a set
+that runs on to the next page is set as WeasyPrint sets it, columns as high as the page.
+Anything else, or another version of WeasyPrint, is left to WeasyPrint's own layout.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from contextlib import contextmanager
+from math import inf
+from typing import NamedTuple
+
+
+MIRRORED_VERSION = "70"  # the WeasyPrint whose columns_layout _balanced mirrors
+
+
+@contextmanager
+def balanced_columns():
+    """While inside, WeasyPrint balances columns with this module's search (unless
+    PRINTPOST_BALANCE=weasyprint is set, to compare with WeasyPrint's own)."""
+    import weasyprint
+    from weasyprint.layout import block
+
+    if (os.environ.get("PRINTPOST_BALANCE") == "weasyprint"
+            or weasyprint.__version__.split(".")[0] != MIRRORED_VERSION):
+        yield
+        return
+    weasyprint_layout = block.columns_layout
+    block.columns_layout = functools.partial(_columns_layout, weasyprint_layout)
+    try:
+        yield
+    finally:
+        block.columns_layout = weasyprint_layout
+
+
+def _columns_layout(weasyprint_layout, context, box, bottom_space, skip_stack,
+                    containing_block, page_is_empty, absolute_boxes, fixed_boxes,
+                    adjoining_margins, first_letter_style, first_line_style):
+    arguments = (context, box, bottom_space, skip_stack, containing_block, page_is_empty,
+                 absolute_boxes, fixed_boxes, adjoining_margins, first_letter_style,
+                 first_line_style)
+    laid_out = _balanced(*arguments) if _simple(context, box, skip_stack) else None
+    return weasyprint_layout(*arguments) if laid_out is None else laid_out
+
+
+def _simple(context, box, skip_stack) -> bool:
+    style = box.style
+    return (box.children
+            and (not skip_stack or len(skip_stack) == 1)
+            and style["column_fill"] == "balance"
+            and style["height"] == "auto"
+            and style["position"] != "relative"
+            and style["column_width"] == "auto" and style["column_count"] != "auto"
+            and context.current_footnote_area.height == "auto"
+            and not context.current_page_footnotes
+            and all(child.style["column_span"] != "all" for child in box.children))
+
+
+def _line_step(style) -> float:
+    """One line of the set's own line height, in px: the step that moves body copy."""
+    line_height = style["line_height"]
+    if line_height == "normal":
+        return style["font_size"] * 1.2
+    if getattr(line_height, "unit", None) == "px":
+        return line_height.value
+    return style["font_size"] * float(getattr(line_height, "value", line_height))
+
+
+def _balanced(context, box, bottom_space, skip_stack, containing_block, page_is_empty,
+              absolute_boxes, fixed_boxes, adjoining_margins, first_letter_style,
+              first_line_style):
+    """WeasyPrint's columns_layout for one balanced set, or None to leave it to WeasyPrint.
+
+    Mirrors weasyprint/layout/column.py (version 70) for this case, with its search for the
+    height replaced; the box it returns is built the same way.
+    """
+    from weasyprint.layout.block import (
+        block_box_layout, block_level_width, collapse_margin, remove_placeholders)
+    from weasyprint.layout.column import _create_column_box
+    from weasyprint.layout.percent import percentage
+
+    style = box.style
+    count = style["column_count"]
+    box = box.copy_with_children(box.children)
+    box.position_y += collapse_margin(adjoining_margins)
+    block_level_width(box, containing_block)
+    gap = (style["font_size"] if style["column_gap"] == "normal"
+           else percentage(style["column_gap"], box.style, box.width))
+    width = max(0, box.width - (count - 1) * gap) / count
+    # A set continued from the previous page starts at the child it stopped in.
+    skip, = skip_stack.keys() if skip_stack else (0,)
+    start = {0: skip_stack[skip]} if skip_stack else None
+    children = [child.copy() for child in box.children[skip:]]
+    top = box.content_box_y()
+    max_height = context.page_bottom - top - bottom_space
+    excluded_shapes = context.excluded_shapes[:]
+
+    def column_box(index):
+        column = _create_column_box(box, containing_block, children, width, top)
+        if style["direction"] == "rtl":
+            column.position_x += box.width - (index + 1) * width - index * gap
+        else:
+            column.position_x += index * (width + gap)
+        return column
+
+    def columns_at(height, empty_page) -> _Try:
+        """The copy laid out in columns `height` high."""
+        del context.excluded_shapes[len(excluded_shapes):]
+        columns, ends, resume, absolutes, fixed = [], [], start, [], []
+        next_page, stuck = {"break": "any", "page": None}, False
+        for index in range(count):
+            begin = resume
+            new_box, resume, next_page, _, _, _ = block_box_layout(
+                context, column_box(index), context.page_bottom - top - height, begin,
+                containing_block, empty_page, absolutes, fixed, None, first_letter_style,
+                first_line_style, discard=False, max_lines=None)
+            if new_box is None:  # not even the column's first box fits
+                resume, stuck = begin, True
+                break
+            columns.append(new_box)
+            ends.append(resume)
+            if resume is None:
+                break
+        return _Try(columns, ends, resume, stuck, absolutes, fixed, next_page)
+
+    def discard(laid_out: _Try):
+        remove_placeholders(context, laid_out.columns, laid_out.absolutes, laid_out.fixed)
+
+    def bottom_of(laid_out_box, margin=False):
+        """Where the copy in a column ends, below the top of the set."""
+        in_flow = [child for child in laid_out_box.children if child.is_in_normal_flow()]
+        if not in_flow:
+            return 0
+        last = in_flow[-1]
+        return last.position_y + last.margin_height() - top - (0 if margin else last.margin_bottom)
+
+    def lay_out_alone(resume, height):
+        """What follows `resume`, in one column `height` high (its first box at least)."""
+        alone = block_box_layout(
+            context, column_box(0), context.page_bottom - top - height, resume,
+            containing_block, True, [], [], [], first_letter_style, first_line_style,
+            discard=False, max_lines=None)[0]
+        if alone is not None:
+            remove_placeholders(context, [alone], [], [])
+        return alone
+
+    def first_box_height(resume) -> float | None:
+        """The height of the first box after `resume`, laid out alone."""
+        following = lay_out_alone(resume, 0)
+        first = next((child for child in following.children if child.is_in_normal_flow()),
+                     None) if following else None
+        return None if first is None else first.margin_height()
+
+    def raise_by(laid_out: _Try, height) -> tuple[float, float]:
+        """How much higher the columns must be for more copy to fit: (as WeasyPrint, the
+        least height that lets a column take the first box of the next one, at least a
+        pixel; all but one of the whole lines the copy left over would add to every
+        column, or 0 when that is under two lines)."""
+        rest = lay_out_alone(laid_out.rest, inf) if laid_out.columns else None
+        left_over_lines = (bottom_of(rest) if rest else 0) / count // step
+        wanted = [(first_box_height(end), height - bottom_of(column, margin=True))
+                  for column, end in zip(laid_out.columns, laid_out.ends) if end]
+        lost = [needed - room for needed, room in wanted if needed is not None]
+        least = min((amount for amount in lost if amount > 1), default=1)
+        return least, max(0, left_over_lines - 1) * step
+
+    def lower(fitting: _Try, low, high, tries, first=None) -> _Try:
+        """The copy fits `high` columns high (laid out as `fitting`), not `low`: try lower
+        heights in between (`first`, then halfway), keeping the lowest that fits."""
+        for _ in range(tries):
+            height = (low + high) / 2 if first is None else first
+            first = None
+            shapes = context.excluded_shapes[len(excluded_shapes):]
+            laid_out = columns_at(height, False)
+            if fits(laid_out):
+                discard(fitting)
+                fitting, high = laid_out, height
+            else:
+                discard(laid_out)
+                context.excluded_shapes[len(excluded_shapes):] = shapes
+                low = height
+        return fitting
+
+    def fits(laid_out: _Try) -> bool:
+        return laid_out.rest is None and not laid_out.stuck
+
+    context.in_column = True
+    laid_out = columns_at(max_height, True)
+    if not fits(laid_out) or max(map(bottom_of, laid_out.columns), default=0) > max_height:
+        # The copy runs on to the next page: columns as high as the page allows, as
+        # WeasyPrint sets them (without balancing).
+        if not page_is_empty:
+            discard(laid_out)
+            laid_out = columns_at(max_height, False)
+        if not laid_out.columns:
+            discard(laid_out)
+            context.in_column = False
+            return None  # not even a line fits: WeasyPrint moves the box on
+        return _finish(context, box, laid_out, max_height, absolute_boxes, fixed_boxes, skip)
+    discard(laid_out)
+    step = _line_step(style)
+    # Up from the average column height, one least raise at a time as WeasyPrint does; when
+    # the copy left over says several lines are missing, first a jump by whole lines, and if
+    # the copy fits there, one try at the least raise instead (taken when it fits too).
+    height = sum(map(bottom_of, laid_out.columns)) / count
+    laid_out = columns_at(min(height, max_height), False)
+    stuck = 0  # tries in a row where a column could not take even its first box
+    while not fits(laid_out):
+        discard(laid_out)
+        if height >= max_height:
+            context.in_column = False
+            return None
+        if laid_out.stuck:
+            # That box cannot be split (a list item kept whole, a head kept with what
+            # follows), and WeasyPrint's least raise then is a pixel at a time: up by
+            # 1, 2, 4… lines instead, then halve back down the last raise, three times.
+            stuck += 1
+            low, height = height, min(height + step * 2 ** (stuck - 1), max_height)
+            laid_out = columns_at(height, False)
+            if fits(laid_out):
+                laid_out = lower(laid_out, low, height, tries=3)
+            continue
+        stuck = 0
+        least, jump = raise_by(laid_out, height)
+        if jump > least:
+            jumped = columns_at(min(height + jump, max_height), False)
+            if fits(jumped):
+                laid_out = lower(jumped, height, min(height + jump, max_height), tries=1,
+                                 first=min(height + least, max_height))
+                break
+            laid_out, height = jumped, min(height + jump, max_height)
+            continue
+        height = min(height + least, max_height)
+        laid_out = columns_at(height, False)
+    return _finish(context, box, laid_out, max_height, absolute_boxes, fixed_boxes, skip)
+
+
+class _Try(NamedTuple):
+    """A set laid out in columns of one height."""
+
+    columns: list  # the column boxes laid out
+    ends: list  # where each column's copy ends: a skip stack, None after the last of it
+    rest: dict | None  # where the copy left over starts (None: nothing is left over,
+    stuck: bool  # unless a column could not take even its first box)
+    absolutes: list  # placeholders of absolutely placed boxes, as WeasyPrint collects them
+    fixed: list  # and of fixed boxes
+    next_page: dict  # the page break after the last column, as WeasyPrint returns it
+
+
+def _finish(context, box, laid_out: _Try, max_height, absolute_boxes, fixed_boxes, skip):
+    """The multi-column box with its columns, as WeasyPrint returns it."""
+    columns, resume, next_page = laid_out.columns, laid_out.rest, laid_out.next_page
+    absolute_boxes.extend(laid_out.absolutes)
+    fixed_boxes.extend(laid_out.fixed)
+    column_height = max(column.margin_height() for column in columns)
+    for column in columns:
+        column.height = column_height
+    box.children = columns
+    box.height = min(max_height, column_height)
+    if box.min_height != "auto" and box.min_height > box.height:
+        for column in columns:
+            column.height += box.min_height - box.height
+        box.height = box.min_height
+    context.in_column = False
+    if resume is not None:
+        (index, rest), = resume.items()
+        resume = {skip + index: rest}
+    return box, resume, next_page, [], False
