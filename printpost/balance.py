@@ -6,16 +6,20 @@ amount that lets one box move back a column: in a listing set in smaller type th
 fraction of a body line (six tries for a tabloid page's briefs), and where a column cannot
 take even its first box (a list item kept whole) a single pixel (sixty tries for the last
 item of a listing carried over to the next page). Then it lays the set out once more to
-keep. That is most of the time a page takes.
+keep. That is most of the time a page takes; and its raises can overshoot, leaving a strip
+of empty column under the copy that pushes what follows off the baseline grid.
 
-Balancing here starts the same way, with two shortcuts: when the copy left over after the
-last column would add two lines or more to every column, it first jumps by all but one of
-those lines (then tries the least raise once, and keeps the lower height that fits); when a
-column cannot take its first box, it raises by 1, 2, 4… lines, then halves back down three
-times. The try that fits is kept, not laid out again. On the sample editions it sets every
-story's columns line for line as WeasyPrint does, and listings within 2–6 px of its height
-with the same columns (tests/test_layout_speed.py); preflight still measures column
-bottoms, widows and orphans on every edition.
+Here, copy that is only paragraphs of text (the stories) is laid out once in one column,
+the least height at which its lines fill the columns is worked out from those lines (as
+WeasyPrint fills a column: lines while they fit, ending where orphans and widows allow),
+and the set is laid out at that height: two layouts, and no strip. Other copy (listings)
+is searched as WeasyPrint does, with two shortcuts: when the copy left over would add two
+lines or more to every column, a jump by all but one of those lines (then one try at the
+least raise, keeping the lower height that fits); when a column cannot take its first box,
+raises of 1, 2, 4… lines, then three halvings back down. The try that fits is kept, not
+laid out again. tests/test_layout_speed.py compares the result with WeasyPrint's own on the
+samples: the same lines in every column of every story set, never a taller set; preflight
+still measures column bottoms, widows and orphans on every edition.
 
 Taken over: one set of columns (nothing spanning them) with no height of its own, no
 footnotes, `column-fill: balance`, starting on this page or continued from the last; a set
@@ -220,10 +224,14 @@ def _balanced(context, box, bottom_space, skip_stack, containing_block, page_is_
         return _finish(context, box, laid_out, max_height, absolute_boxes, fixed_boxes, skip)
     discard(laid_out)
     step = _line_step(style)
-    # Up from the average column height, one least raise at a time as WeasyPrint does; when
-    # the copy left over says several lines are missing, first a jump by whole lines, and if
-    # the copy fits there, one try at the least raise instead (taken when it fits too).
     height = sum(map(bottom_of, laid_out.columns)) / count
+    # Copy that is only lines of text: the height is worked out from its lines laid out
+    # once, and the set laid out at that height (the search below goes on if it does not
+    # fit). Other copy: up from the average column height, one least raise at a time as
+    # WeasyPrint does, or the shortcuts above.
+    lines = _text_lines(laid_out.columns[0]) if len(laid_out.columns) == 1 else None
+    if lines:
+        height = max(height, _least_height(lines, count, height) or height)
     laid_out = columns_at(min(height, max_height), False)
     stuck = 0  # tries in a row where a column could not take even its first box
     while not fits(laid_out):
@@ -287,3 +295,79 @@ def _finish(context, box, laid_out: _Try, max_height, absolute_boxes, fixed_boxe
         (index, rest), = resume.items()
         resume = {skip + index: rest}
     return box, resume, next_page, [], False
+
+
+class _Line(NamedTuple):
+    top: float
+    bottom: float
+    can_break_after: bool  # a column may end after this line
+
+
+def _text_lines(column) -> list[_Line] | None:
+    """The lines of a column whose copy is only paragraphs of text in plain blocks (no
+    margins, padding, borders or break rules, no floats), with where a column may end:
+    between paragraphs, and inside one where its orphans and widows allow. None for
+    any other copy."""
+    from weasyprint.formatting_structure import boxes
+
+    lines: list[_Line] = []
+
+    def plain(block) -> bool:
+        style = block.style
+        return (isinstance(block, boxes.BlockBox) and not block.is_floated()
+                and block.is_in_normal_flow()
+                and not (block.margin_top or block.margin_bottom or block.padding_top
+                         or block.padding_bottom or block.border_top_width
+                         or block.border_bottom_width)
+                and style["break_inside"] == "auto" and style["break_before"] == "auto"
+                and style["break_after"] == "auto")
+
+    def walk(block) -> bool:
+        if not plain(block) or not block.children:
+            return False
+        if all(isinstance(child, boxes.LineBox) for child in block.children):
+            count = len(block.children)
+            orphans, widows = block.style["orphans"], block.style["widows"]
+            for index, line in enumerate(block.children, start=1):
+                lines.append(_Line(line.position_y, line.position_y + line.margin_height(),
+                                   index == count or (index >= orphans
+                                                      and count - index >= widows)))
+            return True
+        return all(walk(child) for child in block.children)
+
+    if not all(walk(child) for child in column.children):
+        return None
+    return lines
+
+
+def _least_height(lines: list[_Line], count: int, at_least: float) -> float | None:
+    """The least column height, from `at_least` up, at which the lines fill `count` columns
+    as WeasyPrint fills them: each column takes lines while they fit and ends at the last
+    line after which it may end. None when no height fits."""
+
+    def fits(height: float) -> bool:
+        start = 0
+        for _ in range(count):
+            end = None
+            for index in range(start, len(lines)):
+                if lines[index].bottom - lines[start].top > height + 1e-6:
+                    break
+                if lines[index].can_break_after:
+                    end = index
+            if end is None:
+                return False
+            start = end + 1
+            if start == len(lines):
+                return True
+        return False
+
+    heights = sorted({line.bottom - first.top for first in lines for line in lines
+                      if line.bottom - first.top >= at_least - 1e-6})
+    low, high = 0, len(heights)
+    while low < high:  # the first height that fits (fitting only gets easier going up)
+        middle = (low + high) // 2
+        if fits(heights[middle]):
+            high = middle
+        else:
+            low = middle + 1
+    return heights[low] if low < len(heights) else None

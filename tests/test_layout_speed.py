@@ -24,9 +24,11 @@ def _html(sample, format_name: str) -> str:
     return compose.compose(loaded.issue, get_format(format_name), {})
 
 
-def _columns(document) -> dict[tuple[int, str], list[str]]:
-    """The text of every column of every multi-column set: {(page, set id): [column, …]}."""
-    sets: dict[tuple[int, str], list[str]] = {}
+def _sets(document) -> dict[str, tuple]:
+    """Every multi-column set, first fragment of each: {set id: ((page, top, fragments),
+    height, [the text of each column])}."""
+    sets: dict[str, tuple] = {}
+    fragments: dict[str, int] = {}
     for number, page in enumerate(document.pages, start=1):
         for box, _ in preflight._walk(page._page_box, []):
             element = getattr(box, "element", None)
@@ -35,11 +37,12 @@ def _columns(document) -> dict[tuple[int, str], list[str]]:
                 continue
             if not element.get("id") or getattr(box, "is_column", False):
                 continue
-            sets[(number, element.get("id"))] = [
+            fragments[element.get("id")] = fragments.get(element.get("id"), 0) + 1
+            sets.setdefault(element.get("id"), ((number, round(box.position_y, 2)), box.height, [
                 " ".join(preflight.line_text(line) for line, _ in preflight._walk(column, [])
                          if type(line).__name__ == "LineBox")
-                for column in box.children]
-    return sets
+                for column in box.children]))
+    return {name: ((*place, fragments[name]), *rest) for name, (place, *rest) in sets.items()}
 
 
 @contextlib.contextmanager
@@ -62,23 +65,33 @@ def _column_layouts_counted():
         block.block_box_layout = block_box_layout
 
 
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda path: path.stem)
 @pytest.mark.parametrize("format_name", ["press", "a4"])
-def test_columns_balanced_here_read_as_weasyprints_own_in_fewer_layouts(format_name, monkeypatch):
-    html = _html(SAMPLES[-1], format_name)
+def test_story_columns_balanced_here_are_weasyprints_or_lower_in_fewer_layouts(
+        format_name, sample, monkeypatch):
+    html = _html(sample, format_name)
     with _column_layouts_counted() as ours:
-        mine = render.render(html, created=CREATED, keep_document=True, write=False)
+        mine = _sets(render.render(html, created=CREATED, keep_document=True,
+                                   write=False).document)
     monkeypatch.setenv("PRINTPOST_BALANCE", "weasyprint")
     with _column_layouts_counted() as theirs:
-        weasyprints = render.render(html, created=CREATED, keep_document=True, write=False)
-    sets = _columns(mine.document)
-    assert len(sets) >= 4 and sets.keys() == _columns(weasyprints.document).keys()
-    stories = {key for key in sets if key[1] != "briefs-cols"}
-    assert {key: sets[key] for key in stories} == {
-        key: text for key, text in _columns(weasyprints.document).items() if key in stories}
-    # The listings may settle one small line of type apart, never with a column more or less.
-    assert all(len(sets[key]) == len(_columns(weasyprints.document)[key]) for key in sets)
-    assert mine.pages == weasyprints.pages
-    assert ours["layouts"] < 0.75 * theirs["layouts"], (ours, theirs)
+        weasyprints = _sets(render.render(html, created=CREATED, keep_document=True,
+                                          write=False).document)
+    assert mine.keys() == weasyprints.keys() and len(mine) >= 4
+    same = 0
+    for name in mine.keys() - {"briefs-cols"}:  # the story sets: body copy only
+        (place, height, columns), (their_place, their_height, their_columns) = (
+            mine[name], weasyprints[name])
+        assert len(columns) == len(their_columns)
+        if place != their_place or place[2] > 1:
+            continue  # set elsewhere (a set above came out lower) or run on to the next page
+        # Line for line the same columns; WeasyPrint's search can stop above the lowest
+        # height they fit in, leaving a strip of empty column below the copy.
+        assert columns == their_columns, name
+        assert height <= their_height + 0.01, (name, height, their_height)
+        same += 1
+    assert same >= 2  # the sets compared (the others moved up with a set above them)
+    assert ours["layouts"] < 0.7 * theirs["layouts"], (ours, theirs)
 
 
 BALANCE_CASES = {
