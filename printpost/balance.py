@@ -73,7 +73,7 @@ def _simple(context, box, skip_stack) -> bool:
     return (box.children
             and (not skip_stack or len(skip_stack) == 1)
             and style["column_fill"] == "balance"
-            and style["height"] == "auto"
+            and (style["height"] == "auto" or style["height"].unit == "px")
             and style["position"] != "relative"
             and style["column_width"] == "auto" and style["column_count"] != "auto"
             and context.current_footnote_area.height == "auto"
@@ -118,6 +118,9 @@ def _balanced(context, box, bottom_space, skip_stack, containing_block, page_is_
     children = [child.copy() for child in box.children[skip:]]
     top = box.content_box_y()
     max_height = context.page_bottom - top - bottom_space
+    # A height of its own (copyfit's whole grid lines): balanced as without, then the set
+    # made that high, as WeasyPrint does; copy that needs more is left to WeasyPrint.
+    fixed_height = None if style["height"] == "auto" else style["height"].value
     excluded_shapes = context.excluded_shapes[:]
 
     def column_box(index):
@@ -217,10 +220,11 @@ def _balanced(context, box, bottom_space, skip_stack, containing_block, page_is_
         if not page_is_empty:
             discard(laid_out)
             laid_out = columns_at(max_height, False)
-        if not laid_out.columns:
+        if not laid_out.columns or fixed_height is not None:
             discard(laid_out)
             context.in_column = False
-            return None  # not even a line fits: WeasyPrint moves the box on
+            return None  # not even a line fits (WeasyPrint moves the box on), or a set
+            # of fixed height runs over the page
         return _finish(context, box, laid_out, max_height, absolute_boxes, fixed_boxes, skip)
     discard(laid_out)
     step = _line_step(style)
@@ -261,7 +265,12 @@ def _balanced(context, box, bottom_space, skip_stack, containing_block, page_is_
             continue
         height = min(height + least, max_height)
         laid_out = columns_at(height, False)
-    return _finish(context, box, laid_out, max_height, absolute_boxes, fixed_boxes, skip)
+    if fixed_height is not None and max(map(bottom_of, laid_out.columns)) > fixed_height:
+        discard(laid_out)
+        context.in_column = False
+        return None
+    return _finish(context, box, laid_out, max_height, absolute_boxes, fixed_boxes, skip,
+                   fixed_height)
 
 
 class _Try(NamedTuple):
@@ -276,7 +285,8 @@ class _Try(NamedTuple):
     next_page: dict  # the page break after the last column, as WeasyPrint returns it
 
 
-def _finish(context, box, laid_out: _Try, max_height, absolute_boxes, fixed_boxes, skip):
+def _finish(context, box, laid_out: _Try, max_height, absolute_boxes, fixed_boxes, skip,
+            fixed_height=None):
     """The multi-column box with its columns, as WeasyPrint returns it."""
     columns, resume, next_page = laid_out.columns, laid_out.rest, laid_out.next_page
     absolute_boxes.extend(laid_out.absolutes)
@@ -286,6 +296,10 @@ def _finish(context, box, laid_out: _Try, max_height, absolute_boxes, fixed_boxe
         column.height = column_height
     box.children = columns
     box.height = min(max_height, column_height)
+    if fixed_height is not None:
+        for column in columns:
+            column.height += fixed_height - box.height
+        box.height = fixed_height
     if box.min_height != "auto" and box.min_height > box.height:
         for column in columns:
             column.height += box.min_height - box.height
