@@ -226,16 +226,23 @@ def _balanced(context, box, bottom_space, skip_stack, containing_block, page_is_
             return None  # not even a line fits (WeasyPrint moves the box on), or a set
             # of fixed height runs over the page
         return _finish(context, box, laid_out, max_height, absolute_boxes, fixed_boxes, skip)
-    discard(laid_out)
     step = _line_step(style)
     height = sum(map(bottom_of, laid_out.columns)) / count
     # Copy that is only lines of text: the height is worked out from its lines laid out
-    # once, and the set laid out at that height (the search below goes on if it does not
-    # fit). Other copy: up from the average column height, one least raise at a time as
-    # WeasyPrint does, or the shortcuts above.
+    # once, and the columns made from those lines (or, as a check, the set laid out again
+    # at that height; the search below goes on if it does not fit). Other copy: up from the
+    # average column height, one least raise at a time as WeasyPrint does, or the
+    # shortcuts above.
     lines = _text_lines(laid_out.columns[0]) if len(laid_out.columns) == 1 else None
-    if lines:
-        height = max(height, _least_height(lines, count, height) or height)
+    least = lines and _least_height(lines, count, height)
+    starts = least and least <= max_height and _fill(lines, count, least)
+    if starts and fixed_height is None and os.environ.get("PRINTPOST_BALANCE") != "probe":
+        columns = _redistributed(laid_out.columns[0], lines, starts, least, width + gap, top)
+        laid_out = laid_out._replace(columns=columns)
+        return _finish(context, box, laid_out, max_height, absolute_boxes, fixed_boxes, skip)
+    discard(laid_out)
+    if least:
+        height = max(height, least)
     laid_out = columns_at(min(height, max_height), False)
     stuck = 0  # tries in a row where a column could not take even its first box
     while not fits(laid_out):
@@ -315,6 +322,7 @@ class _Line(NamedTuple):
     top: float
     bottom: float
     can_break_after: bool  # a column may end after this line
+    box: object  # the laid-out line box
 
 
 def _text_lines(column) -> list[_Line] | None:
@@ -343,9 +351,11 @@ def _text_lines(column) -> list[_Line] | None:
             count = len(block.children)
             orphans, widows = block.style["orphans"], block.style["widows"]
             for index, line in enumerate(block.children, start=1):
+                if not all(inline.is_in_normal_flow() for inline in line.descendants()):
+                    return False  # a float or an absolutely placed box among the words
                 lines.append(_Line(line.position_y, line.position_y + line.margin_height(),
                                    index == count or (index >= orphans
-                                                      and count - index >= widows)))
+                                                      and count - index >= widows), line))
             return True
         return all(walk(child) for child in block.children)
 
@@ -354,34 +364,86 @@ def _text_lines(column) -> list[_Line] | None:
     return lines
 
 
+def _fill(lines: list[_Line], count: int, height: float) -> list[int] | None:
+    """The first line of each column when `lines` fill `count` columns `height` high as
+    WeasyPrint fills them (each column takes lines while they fit and ends at the last line
+    after which it may end); None when they do not fit."""
+    starts, start = [], 0
+    for _ in range(count):
+        end = None
+        for index in range(start, len(lines)):
+            if lines[index].bottom - lines[start].top > height + 1e-6:
+                break
+            if lines[index].can_break_after:
+                end = index
+        if end is None:
+            return None
+        starts.append(start)
+        start = end + 1
+        if start == len(lines):
+            return starts
+    return None
+
+
 def _least_height(lines: list[_Line], count: int, at_least: float) -> float | None:
-    """The least column height, from `at_least` up, at which the lines fill `count` columns
-    as WeasyPrint fills them: each column takes lines while they fit and ends at the last
-    line after which it may end. None when no height fits."""
-
-    def fits(height: float) -> bool:
-        start = 0
-        for _ in range(count):
-            end = None
-            for index in range(start, len(lines)):
-                if lines[index].bottom - lines[start].top > height + 1e-6:
-                    break
-                if lines[index].can_break_after:
-                    end = index
-            if end is None:
-                return False
-            start = end + 1
-            if start == len(lines):
-                return True
-        return False
-
+    """The least column height, from `at_least` up, at which the lines fill `count`
+    columns (see _fill). None when no height does."""
     heights = sorted({line.bottom - first.top for first in lines for line in lines
                       if line.bottom - first.top >= at_least - 1e-6})
     low, high = 0, len(heights)
     while low < high:  # the first height that fits (fitting only gets easier going up)
         middle = (low + high) // 2
-        if fits(heights[middle]):
+        if _fill(lines, count, heights[middle]) is not None:
             high = middle
         else:
             low = middle + 1
     return heights[low] if low < len(heights) else None
+
+
+def _redistributed(column, lines: list[_Line], starts: list[int], height: float,
+                   step_x: float, top: float):
+    """The columns, made from one column of laid-out lines: each column's lines, in copies
+    of the blocks that hold them, moved into place, as WeasyPrint sets them `height` high.
+    No line is set again: the lines of a column as wide are the same wherever they stand."""
+    bounds = [*starts[1:], len(lines)]
+    columns = []
+    for index, (start, end) in enumerate(zip(starts, bounds)):
+        keep = {id(line.box) for line in lines[start:end]}
+        bottom = lines[start].top + height
+        fragments = [part[0] for child in column.children
+                     if (part := _fragment(child, keep, bottom)) is not None]
+        new_column = column.copy_with_children(fragments)
+        for fragment in fragments:
+            fragment.translate(index * step_x, top - lines[start].top)
+        # Measured as WeasyPrint measures a column it lays out (to the last bit).
+        new_column.height = fragments[-1].position_y + fragments[-1].margin_height() - top
+        new_column.position_x = column.position_x + index * step_x
+        columns.append(new_column)
+    return columns
+
+
+def _fragment(block, keep: set[int], bottom: float):
+    """A copy of `block` holding only its lines (or its children's) in `keep`, and whether
+    the block goes on in the next column; None when it has none of them. As WeasyPrint
+    sets a block that goes on, it reaches down to `bottom` and its last line carries the
+    block's `block-ellipsis`."""
+    from weasyprint.formatting_structure import boxes
+
+    if all(isinstance(child, boxes.LineBox) for child in block.children):
+        parts = [line for line in block.children if id(line) in keep]
+        goes_on = id(block.children[-1]) not in keep
+    else:
+        fragments = [part for child in block.children
+                     if (part := _fragment(child, keep, bottom)) is not None]
+        parts = [fragment for fragment, _ in fragments]
+        goes_on = bool(fragments) and fragments[-1][1]
+    if not parts:
+        return None
+    fragment = block.copy_with_children(parts)
+    fragment.position_y = parts[0].position_y
+    fragment.height = parts[-1].position_y + parts[-1].margin_height() - parts[0].position_y
+    if goes_on:
+        fragment.height = max(fragment.height, bottom - fragment.position_y)
+        if isinstance(parts[-1], boxes.LineBox):
+            parts[-1].block_ellipsis = block.style["block_ellipsis"]
+    return fragment, goes_on

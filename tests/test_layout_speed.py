@@ -94,10 +94,13 @@ def test_story_columns_balanced_here_are_weasyprints_or_lower_in_fewer_layouts(
     assert ours["layouts"] < 0.7 * theirs["layouts"], (ours, theirs)
 
 
+COPY = "The desk sets the copy in even columns. "
 BALANCE_CASES = {
     # paragraphs of body copy only
     "paragraphs": "".join(f"<p>{'The desk sets the copy in even columns. ' * n}</p>"
                           for n in (7, 3, 9, 2, 5)),
+    # the same, set as the stories are (no margins): columns made from lines laid out once
+    "story paragraphs": "".join(f"<p style='margin: 0'>{COPY * n}</p>" for n in (7, 3, 9, 2, 5)),
     # a head inside the set and a listing of blocks that must not split
     "listing": "<h3>Briefs</h3>" + "".join(
         f'<div style="break-inside: avoid; padding: 2pt 0 3pt; font-size: 8pt; '
@@ -168,3 +171,31 @@ def test_press_pdf_x_bytes_do_not_change_from_one_render_to_the_next():
     assert first == second
     with pikepdf.open(io.BytesIO(first)) as pdf:
         assert b"xmp.did:" in pdf.Root.Metadata.read_bytes()
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda path: path.stem)
+def test_story_columns_made_from_lines_laid_out_once_are_the_columns_laid_out_again(
+        sample, monkeypatch):
+    # Story sets are laid out once, in one column, and their columns made from those lines
+    # (balance._redistributed); PRINTPOST_BALANCE=probe lays each set out again at the
+    # height found instead. Same bytes: the columns made are the columns WeasyPrint sets.
+    html = _html(sample, "press")
+    with _column_layouts_counted() as made:
+        once = render.render(html, created=CREATED, pdf_variant="pdf/x-4").pdf
+    monkeypatch.setenv("PRINTPOST_BALANCE", "probe")
+    with _column_layouts_counted() as again:
+        twice = render.render(html, created=CREATED, pdf_variant="pdf/x-4").pdf
+    assert once == twice
+    assert made["layouts"] < again["layouts"]
+
+
+def test_a_set_of_paragraphs_is_laid_out_once():
+    html = f"""<html lang="en"><head><link rel="stylesheet" href="fonts.css">
+      <style>html {{ font: 9pt/12pt "PT Serif"; hyphens: auto; text-align: justify }}
+      #set {{ columns: 3; column-gap: 4mm }} p {{ margin: 0 }}</style></head>
+      <body><div id="set">{BALANCE_CASES["paragraphs"]}</div></body></html>"""
+    with _column_layouts_counted() as counted:
+        document = render.render(html, created=CREATED, keep_document=True, write=False).document
+    assert counted["layouts"] == 1
+    (_, _, columns), = _sets(document).values()
+    assert len(columns) == 3 and all(columns)
