@@ -399,6 +399,23 @@ def pdf_text(pdf: bytes) -> str:
     return "".join(parts)
 
 
+# Arabic letters that join the letter before them but never the one after.
+RIGHT_JOINING = set("\u0622\u0623\u0624\u0625\u0627\u0629\u062f\u0630\u0631\u0632\u0648"
+                    "\u0671\u0688\u0691\u0698")
+
+
+def _joined(run: str) -> list[str]:
+    """The pieces of an Arabic run that are drawn joined: it breaks after each letter that
+    does not join the next."""
+    pieces, current = [], ""
+    for char in run:
+        current += char
+        if char in RIGHT_JOINING:
+            pieces.append(current)
+            current = ""
+    return [piece for piece in pieces + [current] if piece]
+
+
 def _letter_runs(word: str) -> list[str]:
     """The runs of letters of one direction in `word` (other characters dropped)."""
     runs, current, direction = [], "", None
@@ -438,8 +455,12 @@ def missing_copy(issue: Issue, text: str, *, pdf: bool = False, marks: bool = Tr
             if _is_rtl(piece) and len(piece) > 20:
                 return False  # a right-to-left word broken over lines: reordered per line
             # Digits and punctuation take the direction of the letters around them, so in
-            # display order they may stand apart from their word: look for its letters.
-            return any(_clean(run, marks) not in printed for run in _letter_runs(piece))
+            # display order they may stand apart from their word: look for its letters. An
+            # Arabic word is drawn in pieces where its letters do not join (after ا, د, ر,
+            # و…), and read back in the order the pieces were drawn: look for each piece.
+            return any(_clean(run, marks) not in printed
+                       and not all(_clean(part, marks) in printed for part in _joined(run))
+                       for run in _letter_runs(piece))
         return bool(_clean(piece, marks)) and _clean(piece, marks) not in printed
 
     missing = []
