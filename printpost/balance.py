@@ -12,8 +12,10 @@ of empty column under the copy that pushes what follows off the baseline grid.
 Here, copy that is only paragraphs of text (the stories) is laid out once in one column,
 the least height at which its lines fill the columns is worked out from those lines (as
 WeasyPrint fills a column: lines while they fit, ending where orphans and widows allow),
-and the set is laid out at that height: two layouts, and no strip. Other copy (listings)
-is searched as WeasyPrint does, with two shortcuts: when the copy left over would add two
+and the columns are made from those same lines (_redistributed): one layout, and no strip.
+Other copy (listings) is searched up from the least height at which its pieces (lines, and
+boxes that may not split) would fill the columns with no space between them, by least
+raises as WeasyPrint searches, with two shortcuts: when the copy left over would add two
 lines or more to every column, a jump by all but one of those lines (then one try at the
 least raise, keeping the lower height that fits); when a column cannot take its first box,
 raises of 1, 2, 4… lines, then three halvings back down. The try that fits is kept, not
@@ -240,9 +242,15 @@ def _balanced(context, box, bottom_space, skip_stack, containing_block, page_is_
         columns = _redistributed(laid_out.columns[0], lines, starts, least, width + gap, top)
         laid_out = laid_out._replace(columns=columns)
         return _finish(context, box, laid_out, max_height, absolute_boxes, fixed_boxes, skip)
+    if not lines:
+        # Other copy: where its pieces (lines, and boxes that may not split) would fill the
+        # columns if the space around them did not count, a height the copy needs at least.
+        atoms = _atoms(laid_out.columns)
+        least = atoms and _least_height(
+            atoms, count, min(height, (atoms[-1].bottom - atoms[0].top) / count))
     discard(laid_out)
     if least:
-        height = max(height, least)
+        height = least
     laid_out = columns_at(min(height, max_height), False)
     stuck = 0  # tries in a row where a column could not take even its first box
     while not fits(laid_out):
@@ -362,6 +370,53 @@ def _text_lines(column) -> list[_Line] | None:
     if not all(walk(child) for child in column.children):
         return None
     return lines
+
+
+def _atoms(columns) -> list[_Line] | None:
+    """The pieces of any copy laid out in `columns`, in order, as if in one column: lines of
+    text, and whole the boxes that may not split (list items kept together, tables,
+    images); with where a column may end (not inside a paragraph where orphans or widows
+    forbid, not after a head kept with what follows). Margins, padding and borders between
+    pieces are left out: a lower bound for where the copy fits. None for copy with floats."""
+    from weasyprint.formatting_structure import boxes
+
+    atoms: list[_Line] = []
+
+    def add(top, bottom, can_break_after, box):
+        atoms.append(_Line(top, bottom, can_break_after, box))
+
+    def walk(box) -> bool:
+        if not box.is_in_normal_flow():
+            return not box.is_floated()  # absolutely placed boxes take no room
+        style = box.style
+        if style["break_before"] == "avoid" and atoms:
+            atoms[-1] = atoms[-1]._replace(can_break_after=False)
+        lines = [child for child in box.children if isinstance(child, boxes.LineBox)] \
+            if isinstance(box, boxes.BlockBox) else []
+        if (not isinstance(box, boxes.BlockBox) or style["break_inside"] == "avoid"
+                or (lines and len(lines) != len(box.children))):
+            top = box.position_y + box.margin_top
+            add(top, top + box.border_height(), True, box)
+        elif lines:
+            count, orphans, widows = len(lines), style["orphans"], style["widows"]
+            for index, line in enumerate(lines, start=1):
+                add(line.position_y, line.position_y + line.margin_height(),
+                    index == count or (index >= orphans and count - index >= widows), line)
+        elif not all(walk(child) for child in box.children):
+            return False
+        if style["break_after"] == "avoid" and atoms:
+            atoms[-1] = atoms[-1]._replace(can_break_after=False)
+        return True
+
+    for column in columns:
+        first = len(atoms)
+        if not all(walk(child) for child in column.children):
+            return None
+        if first and len(atoms) > first:  # a second column goes on where the first ended
+            gap = atoms[first].top - atoms[first - 1].bottom
+            atoms[first:] = [atom._replace(top=atom.top - gap, bottom=atom.bottom - gap)
+                             for atom in atoms[first:]]
+    return atoms or None
 
 
 def _fill(lines: list[_Line], count: int, height: float) -> list[int] | None:
