@@ -231,10 +231,8 @@ def _balanced(context, box, bottom_space, skip_stack, containing_block, page_is_
     step = _line_step(style)
     height = sum(map(bottom_of, laid_out.columns)) / count
     # Copy that is only lines of text: the height is worked out from its lines laid out
-    # once, and the columns made from those lines (or, as a check, the set laid out again
-    # at that height; the search below goes on if it does not fit). Other copy: up from the
-    # average column height, one least raise at a time as WeasyPrint does, or the
-    # shortcuts above.
+    # once, and the columns made from those lines (PRINTPOST_BALANCE=probe lays the set out
+    # again at that height instead, to compare).
     lines = _text_lines(laid_out.columns[0]) if len(laid_out.columns) == 1 else None
     least = lines and _least_height(lines, count, height)
     starts = least and least <= max_height and _fill(lines, count, least)
@@ -333,6 +331,15 @@ class _Line(NamedTuple):
     box: object  # the laid-out line box
 
 
+def _paragraph_lines(block, lines) -> list[_Line]:
+    """The laid-out lines of one paragraph, each with whether a column may end after it:
+    at the paragraph's end, or inside it where its orphans and widows allow."""
+    count, orphans, widows = len(lines), block.style["orphans"], block.style["widows"]
+    return [_Line(line.position_y, line.position_y + line.margin_height(),
+                  index == count or (index >= orphans and count - index >= widows), line)
+            for index, line in enumerate(lines, start=1)]
+
+
 def _text_lines(column) -> list[_Line] | None:
     """The lines of a column whose copy is only paragraphs of text in plain blocks (no
     margins, padding, borders or break rules, no floats), with where a column may end:
@@ -356,14 +363,10 @@ def _text_lines(column) -> list[_Line] | None:
         if not plain(block) or not block.children:
             return False
         if all(isinstance(child, boxes.LineBox) for child in block.children):
-            count = len(block.children)
-            orphans, widows = block.style["orphans"], block.style["widows"]
-            for index, line in enumerate(block.children, start=1):
-                if not all(inline.is_in_normal_flow() for inline in line.descendants()):
-                    return False  # a float or an absolutely placed box among the words
-                lines.append(_Line(line.position_y, line.position_y + line.margin_height(),
-                                   index == count or (index >= orphans
-                                                      and count - index >= widows), line))
+            if not all(inline.is_in_normal_flow()
+                       for line in block.children for inline in line.descendants()):
+                return False  # a float or an absolutely placed box among the words
+            lines.extend(_paragraph_lines(block, block.children))
             return True
         return all(walk(child) for child in block.children)
 
@@ -382,9 +385,6 @@ def _atoms(columns) -> list[_Line] | None:
 
     atoms: list[_Line] = []
 
-    def add(top, bottom, can_break_after, box):
-        atoms.append(_Line(top, bottom, can_break_after, box))
-
     def walk(box) -> bool:
         if not box.is_in_normal_flow():
             return not box.is_floated()  # absolutely placed boxes take no room
@@ -396,12 +396,9 @@ def _atoms(columns) -> list[_Line] | None:
         if (not isinstance(box, boxes.BlockBox) or style["break_inside"] == "avoid"
                 or (lines and len(lines) != len(box.children))):
             top = box.position_y + box.margin_top
-            add(top, top + box.border_height(), True, box)
+            atoms.append(_Line(top, top + box.border_height(), True, box))
         elif lines:
-            count, orphans, widows = len(lines), style["orphans"], style["widows"]
-            for index, line in enumerate(lines, start=1):
-                add(line.position_y, line.position_y + line.margin_height(),
-                    index == count or (index >= orphans and count - index >= widows), line)
+            atoms.extend(_paragraph_lines(box, lines))
         elif not all(walk(child) for child in box.children):
             return False
         if style["break_after"] == "avoid" and atoms:

@@ -6,8 +6,8 @@ pyphen, trying the next word. The columns are as wide each time and a paragraph'
 start at the same places, so the same calls come back with the same answers. Here
 `split_first_line` (WeasyPrint's only entry to line breaking from inline layout) is
 remembered for the length of one document's layout, keyed by its arguments, the computed
-style by identity (WeasyPrint shares one style object between a box and its copies, and the
-cache holds it, so no other style takes its id while the cache lives).
+style by identity (WeasyPrint shares one style object between a box and its copies, and
+each entry holds its style, so no other style takes that id while the cache lives).
 
 The answer is the same as breaking again: a pure function of those arguments. Its Pango
 layout comes back "deactivated" (WeasyPrint keeps only the text and metrics until it draws)
@@ -31,12 +31,11 @@ def remembered_line_breaks():
     def remembered(text, style, context, max_width, justification_spacing,
                    is_line_start=True, minimum=False):
         key = (text, id(style), max_width, justification_spacing, is_line_start, minimum)
-        entry = found.get(key)
-        if entry is None or entry[0] is not style:
-            result = split_first_line(text, style, context, max_width, justification_spacing,
-                                      is_line_start, minimum)
-            entry = found[key] = (style, result)
-        layout, *metrics = entry[1]
+        if key not in found:
+            found[key] = (style, split_first_line(text, style, context, max_width,
+                                                  justification_spacing, is_line_start,
+                                                  minimum))
+        layout, *metrics = found[key][1]
         return (copy.copy(layout), *metrics)
 
     inline.split_first_line = remembered
