@@ -404,16 +404,23 @@ RIGHT_JOINING = set("\u0622\u0623\u0624\u0625\u0627\u0629\u062f\u0630\u0631\u063
                     "\u0671\u0688\u0691\u0698")
 
 
-def _joined(run: str) -> list[str]:
-    """The pieces of an Arabic run that are drawn joined: it breaks after each letter that
-    does not join the next."""
+NON_JOINING = "\u200b\u200c\u00ad"  # zero-width space, zero-width non-joiner, soft hyphen
+
+
+def _joined(word: str) -> list[str]:
+    """The pieces of a word's letters that are drawn joined: the word breaks after each
+    letter that does not join the next, and at each character that joins nothing."""
     pieces, current = [], ""
-    for char in run:
+    for char in word:
+        if char in NON_JOINING:
+            pieces.append(current)
+            current = ""
+            continue
         current += char
         if char in RIGHT_JOINING:
             pieces.append(current)
             current = ""
-    return [piece for piece in pieces + [current] if piece]
+    return [run for piece in pieces + [current] for run in _letter_runs(piece)]
 
 
 def _letter_runs(word: str) -> list[str]:
@@ -457,10 +464,11 @@ def missing_copy(issue: Issue, text: str, *, pdf: bool = False, marks: bool = Tr
             # Digits and punctuation take the direction of the letters around them, so in
             # display order they may stand apart from their word: look for its letters. An
             # Arabic word is drawn in pieces where its letters do not join (after ا, د, ر,
-            # و…), and read back in the order the pieces were drawn: look for each piece.
-            return any(_clean(run, marks) not in printed
-                       and not all(_clean(part, marks) in printed for part in _joined(run))
-                       for run in _letter_runs(piece))
+            # و…, and at a zero-width space or non-joiner), and read back in the order the
+            # pieces were drawn: then look for each piece.
+            if all(_clean(run, marks) in printed for run in _letter_runs(piece)):
+                return False
+            return not all(_clean(part, marks) in printed for part in _joined(piece))
         return bool(_clean(piece, marks)) and _clean(piece, marks) not in printed
 
     missing = []
