@@ -42,9 +42,11 @@ MIRRORED_VERSION = "70"  # the WeasyPrint whose columns_layout _balanced mirrors
 
 
 @contextmanager
-def balanced_columns():
+def balanced_columns(grid: float | None = None):
     """While inside, WeasyPrint balances columns with this module's search (unless
-    PRINTPOST_BALANCE=weasyprint is set, to compare with WeasyPrint's own)."""
+    PRINTPOST_BALANCE=weasyprint is set, to compare with WeasyPrint's own). With a `grid`
+    (the baseline grid's line, px), a whole set of columns is made a whole number of grid
+    lines high, so what follows it stays on the grid."""
     import weasyprint
     from weasyprint.layout import block
 
@@ -53,21 +55,25 @@ def balanced_columns():
         yield
         return
     weasyprint_layout = block.columns_layout
-    block.columns_layout = functools.partial(_columns_layout, weasyprint_layout)
+    block.columns_layout = functools.partial(_columns_layout, weasyprint_layout, grid)
     try:
         yield
     finally:
         block.columns_layout = weasyprint_layout
 
 
-def _columns_layout(weasyprint_layout, context, box, bottom_space, skip_stack,
+def _columns_layout(weasyprint_layout, grid, context, box, bottom_space, skip_stack,
                     containing_block, page_is_empty, absolute_boxes, fixed_boxes,
                     adjoining_margins, first_letter_style, first_line_style):
     arguments = (context, box, bottom_space, skip_stack, containing_block, page_is_empty,
                  absolute_boxes, fixed_boxes, adjoining_margins, first_letter_style,
                  first_line_style)
     laid_out = _balanced(*arguments) if _simple(context, box, skip_stack) else None
-    return weasyprint_layout(*arguments) if laid_out is None else laid_out
+    if laid_out is None:
+        return weasyprint_layout(*arguments)
+    if grid and not skip_stack:
+        _onto_grid(laid_out, grid, context.page_bottom - bottom_space)
+    return laid_out
 
 
 def _simple(context, box, skip_stack) -> bool:
@@ -322,6 +328,28 @@ def _finish(context, box, laid_out: _Try, max_height, absolute_boxes, fixed_boxe
         (index, rest), = resume.items()
         resume = {skip + index: rest}
     return box, resume, next_page, [], False
+
+
+def _onto_grid(laid_out, grid: float, page_bottom: float) -> None:
+    """A whole set of columns (all of it on this page, not made higher by copyfit) made a
+    whole number of grid lines high, as preflight's off-grid-frame check measures it,
+    where the page has room."""
+    box, resume = laid_out[0], laid_out[1]
+    if resume is not None or box.style["height"] != "auto" or not box.children:
+        return
+    whole = grid_height(box.height, grid)
+    if whole is not None and box.content_box_y() + whole <= page_bottom:
+        for column in box.children:
+            column.height += whole - box.height
+        box.height = whole
+
+
+def grid_height(height: float, grid: float) -> float | None:
+    """The whole number of grid lines a block `height` high takes, in px; None when it is
+    whole already (to a fiftieth of a line: layout leaves sub-pixel remainders)."""
+    lines = height / grid
+    whole = -(-round(lines, 3) // 1)
+    return whole * grid if whole - lines > 0.02 else None
 
 
 class _Line(NamedTuple):

@@ -13,11 +13,10 @@ import re
 from dataclasses import dataclass
 
 from . import compose
-from .preflight import line_text
+from .linebreaks import HYPHENS, line_text
 
 STORY = "lead"  # the story that may jump: the front page's lead
 _PARAGRAPH_ID = re.compile(rf"^{STORY}-p(\d+)$")
-_HYPHENS = ("\u2010", "\u00ad", "-")  # automatic, soft, or a break after a real hyphen
 
 
 @dataclass(frozen=True)
@@ -44,7 +43,7 @@ def measure(document, max_lines: int | None = None) -> Jump | None:
         return None
     kept = max(kept - 1, 1)  # the last kept line makes room for the jump line
     # The front page ends on a whole word: a line ending in a hyphenated word goes over too.
-    while kept > 1 and front[kept - 1][1].rstrip().endswith(_HYPHENS):
+    while kept > 1 and front[kept - 1][1].rstrip().endswith(HYPHENS):
         kept -= 1
     paragraph = front[kept - 1][0]
     lines = [text for index, text, _ in front[:kept] if index == paragraph]

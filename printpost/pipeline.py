@@ -58,7 +58,8 @@ def render_edition(loaded: load.LoadedIssue, format_name: str = DEFAULT_FORMAT, 
     fmt = get_format(format_name)
     created = f"{loaded.issue.edition.date.isoformat()}T06:00:00Z"
     options = dict(created=created, pdf_variant=fmt.pdf_variant, keep_document=keep_document,
-                   stylesheets=stylesheets, write=False)
+                   stylesheets=stylesheets, write=False,
+                   grid=preflight_line_height(format_name))
     if archival:
         options.update(pdf_variant=ARCHIVAL_VARIANT, attachments=[_source_attachment(loaded)])
     contents = _last_contents.get(format_name) or fmt.contents_guess or {}

@@ -19,7 +19,9 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 
+from .balance import grid_height
 from .formats import Format
+from .linebreaks import HYPHENATED_LINES_LIMIT, hyphen_run, line_text
 
 PX_PER_MM = 96 / 25.4
 PX_PER_PT = 96 / 72
@@ -27,7 +29,6 @@ TOLERANCE = 0.5  # px: layout arithmetic leaves sub-pixel remainders
 MIN_TEXT_PT = 6
 MIN_QR_MM = 20
 QUIET_ZONE_MODULES = 4
-HYPHENS = ("\u2010", "-", "\u00ad")
 HEADING_CLASSES = {"headline", "kicker", "section-head", "listing-head", "factbox-title"}
 BODY_SELECTOR_CLASSES = {"story-body", "opinion-column"}
 
@@ -250,16 +251,17 @@ class _Measure:
                     sets[round(child.position_y, 1)].append(child)
             for columns in sets.values():
                 self._column_set(box, path, columns, page)
-            self._frame(box, page)
+            self._frame(box, page, page_box.content_box_y() + page_box.height)
 
-    def _frame(self, box, page):
+    def _frame(self, box, page, page_bottom):
         """A balanced column block whose height is not whole grid lines pushes everything
-        below it off the grid: report the height that would keep it on."""
+        below it off the grid: report the height that would keep it on (unless that height
+        runs past the page, where nothing can follow it on this page)."""
         frame = box.element.get("id") if box.element is not None else None
         if frame and box.style["height"] == "auto":
-            lines = box.height / self.line_height_px
-            whole = -(-round(lines, 3) // 1)
-            self.frames[frame].append((page, whole * self.line_height_px, whole - lines > 0.02))
+            whole = grid_height(box.height, self.line_height_px)
+            off = whole is not None and box.content_box_y() + whole <= page_bottom + TOLERANCE
+            self.frames[frame].append((page, whole or box.height, off))
 
     def _column_set(self, box, path, columns, page):
         b = self.boxes
@@ -283,18 +285,11 @@ class _Measure:
         b = self.boxes
         for box, path in _walk(page_box, []):
             if isinstance(box, b.BlockContainerBox) and _is_leaf_block(box, b):
-                run, broken = 0, False
+                run = (0, False)
                 for line in (c for c in box.children if isinstance(c, b.LineBox)):
-                    text = line_text(line).strip()
-                    if not text.endswith(HYPHENS):
-                        run, broken = 0, False
-                        continue
-                    # A line that is all one word broken at both ends (a 60-letter model
-                    # name in a narrow column) is one long word, not a ladder of words.
-                    if not (broken and " " not in text):
-                        run += 1
-                    broken = True
-                    if run == 3:
+                    counted = run[0]
+                    run = hyphen_run(run, line_text(line))
+                    if run[0] == HYPHENATED_LINES_LIMIT + 1 > counted:
                         self.ladders += 1
                         self.add("hyphen-ladder", page, f"3 hyphenated lines in a row at "
                                  f"{line_text(line)[:30]!r}", _story_of(path + [box]),
@@ -372,11 +367,6 @@ def _content_bottom(column, b) -> float | None:
                 and box.style["break_inside"] == "avoid"]
     values = bottoms + replaced
     return max(values) if values else None
-
-
-def line_text(line) -> str:
-    """The text of one laid-out line (what preflight and jumps quote and measure)."""
-    return "".join(getattr(box, "text", "") for box in line.descendants())
 
 
 def _element_text(element) -> str:

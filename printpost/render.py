@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from . import balance, linebreaks
+from . import balance, bindings, linebreaks
 from .resources import FONTS_DIR, LAYOUTS_DIR
 
 # Must be set before WeasyPrint (and so fontconfig) is first loaded in this process.
@@ -184,7 +184,7 @@ def _weasyprint_session(created: str):
     """WeasyPrint, one caller at a time, with fixed dates and its missing-glyph warnings
     collected; any failure inside becomes a RenderError."""
     with _lock:
-        import weasyprint
+        weasyprint = bindings.import_weasyprint()
 
         # fontTools (used when libharfbuzz-subset is missing) stamps subset fonts with
         # the current time unless SOURCE_DATE_EPOCH is set.
@@ -210,12 +210,14 @@ def _weasyprint_session(created: str):
 
 def render(html: str, *, created: str, pdf_variant: str | None = None,
            keep_document: bool = False, attachments: Sequence[Attachment] = (),
-           stylesheets: Sequence[str] = (), write: bool = True) -> Rendered:
+           stylesheets: Sequence[str] = (), write: bool = True,
+           grid: float | None = None) -> Rendered:
     """Lay out, and write the PDF now or (`write=False`) when `Rendered.pdf` is first read.
-    `created` (ISO 8601) fixes the embedded dates."""
+    `created` (ISO 8601) fixes the embedded dates; `grid` (px) is the baseline grid's line,
+    which whole sets of columns are made a whole number of."""
     log = FetchLog()
-    with (_weasyprint_session(created) as (weasyprint, _), balance.balanced_columns(),
-          linebreaks.remembered_line_breaks()):
+    with (_weasyprint_session(created) as (weasyprint, _), balance.balanced_columns(grid),
+          linebreaks.remembered_line_breaks(), linebreaks.limited_hyphenation()):
         document = weasyprint.HTML(
             string=html,
             base_url=LAYOUTS_DIR.as_uri() + "/",

@@ -83,14 +83,15 @@ def test_story_columns_balanced_here_are_weasyprints_or_lower_in_fewer_layouts(
         (place, height, columns), (their_place, their_height, their_columns) = (
             mine[name], weasyprints[name])
         assert len(columns) == len(their_columns)
-        if place != their_place or place[2] > 1:
-            continue  # set elsewhere (a set above came out lower) or run on to the next page
+        if place[0] != their_place[0] or place[2] > 1 or their_place[2] > 1:
+            continue  # on another page, or run on to the next page (its columns as high
+            # as the page lets them be): a set above came out lower than WeasyPrint's
         # Line for line the same columns; WeasyPrint's search can stop above the lowest
         # height they fit in, leaving a strip of empty column below the copy.
         assert columns == their_columns, name
         assert height <= their_height + 0.01, (name, height, their_height)
         same += 1
-    assert same >= 2  # the sets compared (the others moved up with a set above them)
+    assert same >= 2  # the sets compared
     assert ours["layouts"] < 0.7 * theirs["layouts"], (ours, theirs)
 
 
@@ -199,3 +200,47 @@ def test_a_set_of_paragraphs_is_laid_out_once():
     assert counted["layouts"] == 1
     (_, _, columns), = _sets(document).values()
     assert len(columns) == 3 and all(columns)
+
+
+@pytest.mark.parametrize("count", [2, 3])
+def test_a_whole_set_of_columns_is_made_whole_grid_lines_high(count):
+    # A listing in smaller type (10.7 px lines) on a 16 px grid: the set would end between
+    # grid lines and push what follows off the grid; with the grid given it ends on it.
+    html = f"""<html lang="en"><head><link rel="stylesheet" href="fonts.css">
+      <style>@page {{ size: 200mm 280mm; margin: 10mm }}
+      html {{ font: 9pt/12pt "PT Serif" }} #set {{ columns: {count}; column-gap: 4mm }}</style>
+      </head><body><p>Above the set.</p><div id="set">{BALANCE_CASES["listing"]}</div>
+      <p id="below">Below the set.</p></body></html>"""
+
+    def set_and_below(grid):
+        document = render.render(html, created=CREATED, keep_document=True, write=False,
+                                 grid=grid).document
+        found = {box.element.get("id"): box
+                 for box, _ in preflight._walk(document.pages[0]._page_box, [])
+                 if getattr(box, "element", None) is not None and box.element.get("id")
+                 and not getattr(box, "is_column", False)}
+        return found["set"], found["below"]
+
+    (plain, plain_below), (gridded, below) = set_and_below(None), set_and_below(16.0)
+    assert plain.height % 16 > 0.5  # would be off the grid
+    assert gridded.height == pytest.approx(-(-plain.height // 16) * 16)
+    assert all(column.height == gridded.height for column in gridded.children)
+    # what follows moves down by what the set grew, onto the grid
+    assert below.position_y - plain_below.position_y == pytest.approx(gridded.height - plain.height)
+    # the same copy in the same columns, only the frame is higher
+    assert [len(column.children) for column in gridded.children] == \
+        [len(column.children) for column in plain.children]
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda path: path.stem)
+@pytest.mark.parametrize("format_name", ["press", "a4"])
+def test_first_pass_has_no_ladders_or_off_grid_frames(format_name, sample):
+    # What took copyfit a pass each is done while laying out: the line breaker stops at two
+    # hyphenated lines in a row, balanced sets end on the grid.
+    from printpost import pipeline
+
+    loaded = load.load(sample)
+    _, report = pipeline._typeset_once(loaded, format_name, ())
+    assert [f for f in report.findings if f.check in ("hyphen-ladder", "off-grid-frame")] == []
+    assert report.measurements["hyphen_ladders"] == 0
+

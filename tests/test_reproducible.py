@@ -175,3 +175,33 @@ def test_no_system_or_user_font_is_ever_used(small_builds, tmp_path):
         base = re.sub(r"^/?([A-Z]{6}\+)?", "", name).replace("-", "")
         assert any(base.startswith(family) for family in families), name
     assert _font_of_char(pdf, UNCOVERED), "the character is not in the PDF at all"
+
+
+# Reports at exit whether this process parsed C declarations (pycparser is what cffi uses).
+PYCPARSER_AT_EXIT = """
+import atexit, sys
+atexit.register(lambda: print("pycparser imported:", "pycparser" in sys.modules, file=sys.stderr))
+"""
+
+
+def test_prebuilt_weasyprint_bindings_give_the_same_bytes_without_parsing_c(small_builds,
+                                                                            tmp_path):
+    # printpost/bindings.py: WeasyPrint's C declarations emitted once into the user's cache
+    # (here an empty one) and reused by every later process.
+    cache = tmp_path / "cache"
+
+    def build(name, **env):
+        return start_build(small_builds.new, tmp_path / name, cwd=tmp_path,
+                           env=clean_env(XDG_CACHE_HOME=str(cache), **env),
+                           prelude=PYCPARSER_AT_EXIT)
+
+    stock, generating = build("stock", PRINTPOST_FFI="weasyprint"), build("generating")
+    results = [finish(stock), finish(generating)]
+    assert [status for status, _, _ in results] == [0, 0], results
+    assert "pycparser imported: True" in results[0][2]  # WeasyPrint parses its own
+    assert len(list((cache / "printpost").glob("_weasyprint_ffi_*.py"))) == 1
+    status, _, err = finish(build("prebuilt"))
+    assert status == 0, err
+    assert "pycparser imported: False" in err
+    for name in ("stock", "generating", "prebuilt"):
+        assert _pdf(tmp_path / name, small_builds) == small_builds.new_pdf, name
