@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from . import balance, bindings, linebreaks
+from . import balance, linebreaks, startup
 from .resources import FONTS_DIR, LAYOUTS_DIR
 
 # Must be set before WeasyPrint (and so fontconfig) is first loaded in this process.
@@ -184,7 +184,7 @@ def _weasyprint_session(created: str):
     """WeasyPrint, one caller at a time, with fixed dates and its missing-glyph warnings
     collected; any failure inside becomes a RenderError."""
     with _lock:
-        weasyprint = bindings.import_weasyprint()
+        weasyprint = startup.import_weasyprint()
 
         # fontTools (used when libharfbuzz-subset is missing) stamps subset fonts with
         # the current time unless SOURCE_DATE_EPOCH is set.

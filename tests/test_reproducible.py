@@ -184,10 +184,10 @@ atexit.register(lambda: print("pycparser imported:", "pycparser" in sys.modules,
 """
 
 
-def test_prebuilt_weasyprint_bindings_give_the_same_bytes_without_parsing_c(small_builds,
+def test_startup_cache_gives_the_same_bytes_without_parsing_c(small_builds,
                                                                             tmp_path):
-    # printpost/bindings.py: WeasyPrint's C declarations emitted once into the user's cache
-    # (here an empty one) and reused by every later process.
+    # printpost/startup.py: WeasyPrint's C declarations (and pyphen's patterns) kept in the
+    # user's cache (here an empty one) the first time, and reused by every later process.
     cache = tmp_path / "cache"
 
     def build(name, **env):
@@ -195,11 +195,12 @@ def test_prebuilt_weasyprint_bindings_give_the_same_bytes_without_parsing_c(smal
                            env=clean_env(XDG_CACHE_HOME=str(cache), **env),
                            prelude=PYCPARSER_AT_EXIT)
 
-    stock, generating = build("stock", PRINTPOST_FFI="weasyprint"), build("generating")
+    stock, generating = build("stock", PRINTPOST_NO_CACHE="1"), build("generating")
     results = [finish(stock), finish(generating)]
     assert [status for status, _, _ in results] == [0, 0], results
     assert "pycparser imported: True" in results[0][2]  # WeasyPrint parses its own
     assert len(list((cache / "printpost").glob("_weasyprint_ffi_*.py"))) == 1
+    assert len(list((cache / "printpost").glob("hyphenation_*.json"))) == 1
     status, _, err = finish(build("prebuilt"))
     assert status == 0, err
     assert "pycparser imported: False" in err
