@@ -37,6 +37,8 @@ from contextlib import contextmanager
 from math import inf
 from typing import NamedTuple
 
+TOLERANCE = 0.5  # px: layout arithmetic leaves sub-pixel remainders
+
 
 MIRRORED_VERSION = "70"  # the WeasyPrint whose columns_layout _balanced mirrors
 
@@ -139,15 +141,16 @@ def _balanced(context, box, bottom_space, skip_stack, containing_block, page_is_
             column.position_x += index * (width + gap)
         return column
 
-    def columns_at(height, empty_page) -> _Try:
-        """The copy laid out in columns `height` high."""
+    def columns_at(height, empty_page, heights=None) -> _Try:
+        """The copy laid out in columns `height` high (or each as high as `heights` says)."""
         del context.excluded_shapes[len(excluded_shapes):]
         columns, ends, resume, absolutes, fixed = [], [], start, [], []
         next_page, stuck = {"break": "any", "page": None}, False
         for index in range(count):
             begin = resume
             new_box, resume, next_page, _, _, _ = block_box_layout(
-                context, column_box(index), context.page_bottom - top - height, begin,
+                context, column_box(index),
+                context.page_bottom - top - (heights[index] if heights else height), begin,
                 containing_block, empty_page, absolutes, fixed, None, first_letter_style,
                 first_line_style, discard=False, max_lines=None)
             if new_box is None:  # not even the column's first box fits
@@ -242,8 +245,14 @@ def _balanced(context, box, bottom_space, skip_stack, containing_block, page_is_
     lines = _text_lines(laid_out.columns[0]) if len(laid_out.columns) == 1 else None
     least = lines and _least_height(lines, count, height)
     starts = least and least <= max_height and _fill(lines, count, least)
+    leveled = None  # each column's own height, where the columns are made level
+    if starts and fixed_height is None:
+        level = _level(lines, starts, least, step, count)
+        if level != starts:
+            starts, leveled = level, _column_heights(lines, level)
     if starts and fixed_height is None and os.environ.get("PRINTPOST_BALANCE") != "probe":
-        columns = _redistributed(laid_out.columns[0], lines, starts, least, width + gap, top)
+        columns = _redistributed(laid_out.columns[0], lines, starts,
+                                 leveled or [least] * len(starts), width + gap, top)
         laid_out = laid_out._replace(columns=columns)
         return _finish(context, box, laid_out, max_height, absolute_boxes, fixed_boxes, skip)
     if not lines:
@@ -255,7 +264,7 @@ def _balanced(context, box, bottom_space, skip_stack, containing_block, page_is_
     discard(laid_out)
     if least:
         height = least
-    laid_out = columns_at(min(height, max_height), False)
+    laid_out = columns_at(min(height, max_height), False, leveled)
     stuck = 0  # tries in a row where a column could not take even its first box
     while not fits(laid_out):
         discard(laid_out)
@@ -465,6 +474,56 @@ def _fill(lines: list[_Line], count: int, height: float) -> list[int] | None:
     return None
 
 
+def _column_heights(lines: list[_Line], starts: list[int]) -> list[float]:
+    return [lines[end - 1].bottom - lines[start].top
+            for start, end in zip(starts, [*starts[1:], len(lines)])]
+
+
+def _level(lines: list[_Line], starts: list[int], height: float, step: float,
+           count: int) -> list[int]:
+    """Column ends that leave the shortest of `count` columns as long as it can be, when
+    the columns filled as WeasyPrint fills them (`starts`) differ by more than a line.
+
+    Filled in turn, ten lines make columns of 4, 4 and 2 lines (sixteen in five columns:
+    4, 4, 4, 4 and an empty one); a desk sets 4, 3 and 3 (4, 3, 3, 3, 3): no higher, the
+    bottoms a line apart at most where the breaks (orphans, widows) allow. Longer columns
+    first. Level already, or no better: `starts` unchanged."""
+    heights = _column_heights(lines, starts) + [0.0] * (count - len(starts))  # empty ones
+    if max(heights) - min(heights) <= step + TOLERANCE:
+        return starts
+    total = len(lines)
+
+    def span(start, end):
+        return lines[end - 1].bottom - lines[start].top
+
+    ends = [end for end in range(1, total + 1) if lines[end - 1].can_break_after]
+    # shortest[c][i]: the longest shortest column of lines[i:] set in c columns, none
+    # higher than `height` (-inf: cannot be done); 0 for nothing left in no columns.
+    shortest = [{total: inf}] + [{} for _ in range(count)]
+    for columns in range(1, count + 1):
+        for start in range(total - 1, -1, -1):
+            best = -inf
+            for end in ends:
+                if end <= start:
+                    continue
+                if span(start, end) > height + 1e-6:
+                    break
+                rest = shortest[columns - 1].get(end, -inf)
+                best = max(best, min(rest, span(start, end)))
+            shortest[columns][start] = best
+    target = shortest[count][0]
+    if target <= min(heights) + TOLERANCE:
+        return starts
+    # The longest first column that still leaves the rest no shorter, and so on.
+    level, start = [], 0
+    for columns in range(count, 0, -1):
+        level.append(start)
+        start = max(end for end in ends if end > start and span(start, end) <= height + 1e-6
+                    and min(shortest[columns - 1].get(end, -inf), span(start, end))
+                    >= target - 1e-6)
+    return level
+
+
 def _least_height(lines: list[_Line], count: int, at_least: float) -> float | None:
     """The least column height, from `at_least` up, at which the lines fill `count`
     columns (see _fill). None when no height does."""
@@ -480,16 +539,17 @@ def _least_height(lines: list[_Line], count: int, at_least: float) -> float | No
     return heights[low] if low < len(heights) else None
 
 
-def _redistributed(column, lines: list[_Line], starts: list[int], height: float,
+def _redistributed(column, lines: list[_Line], starts: list[int], heights: list[float],
                    step_x: float, top: float):
     """The columns, made from one column of laid-out lines: each column's lines, in copies
-    of the blocks that hold them, moved into place, as WeasyPrint sets them `height` high.
+    of the blocks that hold them, moved into place, as WeasyPrint sets columns `heights`
+    high.
     No line is set again: the lines of a column as wide are the same wherever they stand."""
     bounds = [*starts[1:], len(lines)]
     columns = []
     for index, (start, end) in enumerate(zip(starts, bounds)):
         keep = {id(line.box) for line in lines[start:end]}
-        bottom = lines[start].top + height
+        bottom = lines[start].top + heights[index]
         fragments = [part[0] for child in column.children
                      if (part := _fragment(child, keep, bottom)) is not None]
         new_column = column.copy_with_children(fragments)

@@ -52,12 +52,13 @@ def stylesheet(steps: dict[str, int], nudges: dict[str, float] | None = None,
 
 def next_legs(legs: dict[str, int], steps: dict[str, int], findings) -> dict[str, int]:
     """A story whose columns still do not end level after a change of tracking, or whose
-    last leg is short by three lines or more (which tracking does not fix), is set one
-    column narrower (fewer "legs"), as a desk would, down to two columns."""
+    columns differ by two lines or more (balancing has already made them as level as the
+    line breaks allow, so tracking seldom fixes that), is set one column narrower (fewer
+    "legs"), as a desk would, down to two columns."""
     changed = dict(legs)
     for finding in findings:
         if (finding.check == "column-balance" and finding.severity == "error"
-                and (finding.target in steps or finding.lines >= 3) and finding.amount > 2):
+                and (finding.target in steps or finding.lines >= 2) and finding.amount > 2):
             changed[finding.target] = int(finding.amount) - 1
     return changed
 
