@@ -152,9 +152,13 @@ def main() -> None:
     fitted = bench.timed(lambda: pipeline.typeset(loaded, "press"), 1)
     row("warm build with copyfit, press (every pass)", round(fitted[0], 3), "s", "—", None)
 
-    cold = [bench.cold_cli(SAMPLE, fmt) for fmt in ("a4", "press")]
-    row("cold printpost build, a4 (fresh process)", round(cold[0], 3), "s", "≤ 2.0", cold[0] <= 2.0)
-    row("cold printpost build, press (fresh process)", round(cold[1], 3), "s", "≤ 2.0", cold[1] <= 2.0)
+    # Fresh processes vary by ±0.3 s on a busy 2-core machine: the median of three.
+    cold = [statistics.median(bench.cold_cli(SAMPLE, fmt) for _ in range(3))
+            for fmt in ("a4", "press")]
+    row("cold printpost build, a4 (fresh process, median of 3)", round(cold[0], 3), "s", "≤ 2.0",
+        cold[0] <= 2.0)
+    row("cold printpost build, press (fresh process, median of 3)", round(cold[1], 3), "s",
+        "≤ 2.0", cold[1] <= 2.0)
 
     pdf = result["r"].pdf
     used, embedded = embedded_fonts(pdf)

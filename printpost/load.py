@@ -92,9 +92,12 @@ def _check_structure(text: str, name: str) -> None:
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
-# Line breaks to the YAML reader besides \n and \r: inside a value it would fold them into a
-# space or a new line without a word, so the copy printed would not be the copy written.
-_SILENT_BREAK = re.compile("[\x85\u2028\u2029]")
+# Characters refused before the YAML reader sees the text, so the first one in the file is
+# the one reported: line breaks besides \n and \r (inside a value the reader would fold
+# them into a space or a new line without a word, so the copy printed would not be the copy
+# written), and what YAML refuses anywhere (C0 and C1 controls but tab and line ends, DEL,
+# U+FFFE and U+FFFF).
+_NOT_ALLOWED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 
 
 def _text(value: str) -> str:
@@ -185,7 +188,7 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
 def parse(text: str, name: str) -> Issue:
     """Validate the text of an issue file; `name` is used in messages."""
     try:
-        if found := _SILENT_BREAK.search(text):
+        if found := _NOT_ALLOWED.search(text):
             raise InvalidIssue([Problem(
                 name, f"not valid YAML/JSON: U+{ord(found.group()):04X} is not allowed in "
                       "YAML/JSON text", line=text.count("\n", 0, found.start()) + 1)])

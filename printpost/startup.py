@@ -1,7 +1,7 @@
 """What every fresh process would redo before its first page, done once per machine.
 
 An editor's `printpost build` is a fresh process: most of its first second goes on
-importing WeasyPrint and loading what it needs, not on the edition. Three things here:
+importing WeasyPrint and loading what it needs, not on the edition. Four things here:
 
 C bindings. WeasyPrint 70 binds Pango, HarfBuzz and fontconfig with cffi in ABI mode:
 every process that imports it parses ~450 lines of C declarations with pycparser (0.18 s here), and
@@ -17,6 +17,7 @@ process (0.08 s); kept as JSON in the same cache they load in a third of that.
 
 The font subsetter. WeasyPrint imports fontTools' subsetter (0.07 s) for machines without
 libharfbuzz-subset; where HarfBuzz subsets, the module is loaded only if something uses it.
+Its variable-font instancer (0.09 s) likewise: printpost bundles no variable font.
 
 Anything unexpected (no cache directory, another layout of WeasyPrint's source, cffi
 failing, a cache file that does not read back) and that step is done as WeasyPrint and
@@ -60,9 +61,36 @@ def import_weasyprint():
         return weasyprint
     _lazy_font_subsetter()
     _cached_hyphenation_patterns()
-    with _prebuilt_bindings():
+    with _prebuilt_bindings(), _deferred_instancer():
         import weasyprint
     return weasyprint
+
+
+INSTANCER = "fontTools.varLib.instancer"
+
+
+@contextmanager
+def _deferred_instancer():
+    """While WeasyPrint is imported, fontTools' variable-font instancer is a stand-in whose
+    one function imports the real module when first called: WeasyPrint imports it by name
+    (`from fontTools.varLib.instancer import instantiateVariableFont`, 0.09 s with what it
+    pulls in) for variable fonts, and printpost bundles none."""
+    if INSTANCER in sys.modules:
+        yield
+        return
+    import types
+
+    def instantiateVariableFont(*args, **kwargs):  # noqa: N802 (fontTools' name)
+        return importlib.import_module(INSTANCER).instantiateVariableFont(*args, **kwargs)
+
+    stand_in = types.ModuleType(INSTANCER)
+    stand_in.instantiateVariableFont = instantiateVariableFont
+    sys.modules[INSTANCER] = stand_in
+    try:
+        yield
+    finally:
+        if sys.modules.get(INSTANCER) is stand_in:
+            del sys.modules[INSTANCER]  # the next import of it is the real module
 
 
 def _lazy_font_subsetter() -> None:

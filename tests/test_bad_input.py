@@ -97,6 +97,16 @@ def test_a_line_break_the_reader_would_fold_away_is_refused(tmp_path, char):
     assert f"U+{ord(char):04X} is not allowed" in problem.message
 
 
+def test_the_first_refused_character_is_the_one_reported():
+    # A key of DEL then NEL: DEL comes first and YAML refuses it anywhere (found by the
+    # random Hypothesis profile; NEL was reported, as the line-break check ran first).
+    with pytest.raises(load.InvalidIssue) as caught:
+        load.parse("edition:\n  date: 2026-04-19\n  \x7f\x85: 1\n", "x.yaml")
+    [problem] = caught.value.problems
+    assert (problem.line, problem.message) == (
+        3, "not valid YAML/JSON: U+007F is not allowed in YAML/JSON text")
+
+
 def test_issue_number_is_derived_when_left_out(tmp_path):
     path = tmp_path / "derived.yaml"
     path.write_text(GOOD.replace("  issue: 81\n", ""), encoding="utf-8")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from ctypes.util import find_library
 from pathlib import Path
 
 import pypdfium2
@@ -177,10 +178,17 @@ def test_no_system_or_user_font_is_ever_used(small_builds, tmp_path):
     assert _font_of_char(pdf, UNCOVERED), "the character is not in the PDF at all"
 
 
-# Reports at exit whether this process parsed C declarations (pycparser is what cffi uses).
+# Reports at exit whether this process parsed C declarations (pycparser is what cffi uses)
+# and ran the modules of fontTools WeasyPrint imports but printpost's fonts never need.
 PYCPARSER_AT_EXIT = """
 import atexit, sys
-atexit.register(lambda: print("pycparser imported:", "pycparser" in sys.modules, file=sys.stderr))
+def report():
+    subset = sys.modules.get("fontTools.subset")
+    print("pycparser imported:", "pycparser" in sys.modules, file=sys.stderr)
+    print("instancer imported:", "fontTools.varLib.instancer" in sys.modules, file=sys.stderr)
+    print("subsetter run:", subset is not None and type(subset).__name__ == "module",
+          file=sys.stderr)
+atexit.register(report)
 """
 
 
@@ -204,5 +212,8 @@ def test_startup_cache_gives_the_same_bytes_without_parsing_c(small_builds,
     status, _, err = finish(build("prebuilt"))
     assert status == 0, err
     assert "pycparser imported: False" in err
+    assert "instancer imported: False" in err
+    if find_library("harfbuzz-subset"):  # without it WeasyPrint subsets with fontTools
+        assert "subsetter run: False" in err
     for name in ("stock", "generating", "prebuilt"):
         assert _pdf(tmp_path / name, small_builds) == small_builds.new_pdf, name
