@@ -9,11 +9,13 @@ every machine. The same HTML gives the same bytes (dates come from the edition).
 
 from __future__ import annotations
 
+import atexit
 import base64
 import hashlib
 import logging
 import mimetypes
 import os
+import shutil
 import threading
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
@@ -38,7 +40,19 @@ def _fonts():
         from weasyprint.text.fonts import FontConfiguration
 
         _font_config = FontConfiguration()
+        atexit.register(release_fonts)
     return _font_config
+
+
+def release_fonts() -> None:
+    """Remove the copies of the bundled fonts WeasyPrint keeps in a temporary folder for
+    fontconfig: its FontConfiguration removes them only when it is collected, which a
+    process ending need not do (and `printpost` ends without collecting)."""
+    global _font_config
+    if _font_config is not None and _font_config._folder:
+        shutil.rmtree(_font_config._folder, ignore_errors=True)
+        _font_config._folder = None
+    _font_config = None
 
 
 class RenderError(Exception):

@@ -217,3 +217,16 @@ def test_startup_cache_gives_the_same_bytes_without_parsing_c(small_builds,
         assert "subsetter run: False" in err
     for name in ("stock", "generating", "prebuilt"):
         assert _pdf(tmp_path / name, small_builds) == small_builds.new_pdf, name
+
+
+def test_a_build_leaves_no_temporary_fonts_behind(small_builds, tmp_path):
+    # WeasyPrint copies the bundled fonts into a temporary folder for fontconfig; printpost
+    # ends without tearing the interpreter down (cli.main), so it removes them itself.
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    status, out, err = finish(start_build(small_builds.new, tmp_path / "out", cwd=tmp_path,
+                                          env=clean_env(TMPDIR=str(temporary))))
+    assert status == 0, err
+    assert small_builds.pdf_name.name in out  # its report was flushed before the end
+    assert _pdf(tmp_path / "out", small_builds) == small_builds.new_pdf
+    assert list(temporary.glob("weasyprint-*")) == []
