@@ -238,18 +238,43 @@ def _balanced(context, box, bottom_space, skip_stack, containing_block, page_is_
             # of fixed height runs over the page
         return _finish(context, box, laid_out, max_height, absolute_boxes, fixed_boxes, skip)
     step = _line_step(style)
-    height = sum(map(bottom_of, laid_out.columns)) / count
+
+    def plan(laid_out: _Try, count: int):
+        """Copy that is only lines of text, laid out in one column: its lines, the least
+        height at which they fill `count` columns, the first line of each column, and each
+        column's own height where the columns are made level (else None)."""
+        lines = _text_lines(laid_out.columns[0]) if len(laid_out.columns) == 1 else None
+        least = lines and _least_height(lines, count, sum(map(bottom_of, laid_out.columns))
+                                        / count)
+        starts = least and least <= max_height and _fill(lines, count, least)
+        leveled = None
+        if starts and fixed_height is None:
+            level = _level(lines, starts, least, step, count)
+            if level != starts:
+                starts, leveled = level, _column_heights(lines, level)
+        return lines, least, starts, leveled
+
     # Copy that is only lines of text: the height is worked out from its lines laid out
     # once, and the columns made from those lines (PRINTPOST_BALANCE=probe lays the set out
     # again at that height instead, to compare).
-    lines = _text_lines(laid_out.columns[0]) if len(laid_out.columns) == 1 else None
-    least = lines and _least_height(lines, count, height)
-    starts = least and least <= max_height and _fill(lines, count, least)
-    leveled = None  # each column's own height, where the columns are made level
-    if starts and fixed_height is None:
-        level = _level(lines, starts, least, step, count)
-        if level != starts:
-            starts, leveled = level, _column_heights(lines, level)
+    lines, least, starts, leveled = plan(laid_out, count)
+    if (starts and fixed_height is None and count > NARROWEST and _narrowable(box)
+            and _uneven(lines, starts, count, step)):
+        # A story whose columns cannot end level is set a column narrower, as a desk sets
+        # it (and copyfit would, a whole pass later), down to NARROWEST columns.
+        for fewer in range(count - 1, NARROWEST - 1, -1):
+            width = max(0, box.width - (fewer - 1) * gap) / fewer  # column_box's width
+            trial = columns_at(max_height, True)
+            tried = (plan(trial, fewer) if fits(trial) and len(trial.columns) == 1
+                     and bottom_of(trial.columns[0]) <= max_height else (None,) * 4)
+            if tried[2] and not _uneven(tried[0], tried[2], fewer, step):
+                discard(laid_out)
+                laid_out, count, (lines, least, starts, leveled) = trial, fewer, tried
+                break
+            discard(trial)
+        else:
+            width = max(0, box.width - (count - 1) * gap) / count
+    height = sum(map(bottom_of, laid_out.columns)) / count
     if starts and fixed_height is None and os.environ.get("PRINTPOST_BALANCE") != "probe":
         columns = _redistributed(laid_out.columns[0], lines, starts,
                                  leveled or [least] * len(starts), width + gap, top)
@@ -337,6 +362,21 @@ def _finish(context, box, laid_out: _Try, max_height, absolute_boxes, fixed_boxe
         (index, rest), = resume.items()
         resume = {skip + index: rest}
     return box, resume, next_page, [], False
+
+
+NARROWEST = 2  # columns a story may be narrowed to
+NARROWABLE = "story-body"  # the class of column sets that are stories (layouts/)
+
+
+def _narrowable(box) -> bool:
+    return box.element is not None and NARROWABLE in (box.element.get("class") or "").split()
+
+
+def _uneven(lines: list[_Line], starts: list[int], count: int, step: float) -> bool:
+    """Whether `count` columns starting at `starts` end more than a line apart (an empty
+    column ends at its top)."""
+    heights = _column_heights(lines, starts) + [0.0] * (count - len(starts))
+    return max(heights) - min(heights) > step + TOLERANCE
 
 
 def _onto_grid(laid_out, grid: float, page_bottom: float) -> None:
@@ -488,9 +528,9 @@ def _level(lines: list[_Line], starts: list[int], height: float, step: float,
     4, 4, 4, 4 and an empty one); a desk sets 4, 3 and 3 (4, 3, 3, 3, 3): no higher, the
     bottoms a line apart at most where the breaks (orphans, widows) allow. Longer columns
     first. Level already, or no better: `starts` unchanged."""
-    heights = _column_heights(lines, starts) + [0.0] * (count - len(starts))  # empty ones
-    if max(heights) - min(heights) <= step + TOLERANCE:
+    if not _uneven(lines, starts, count, step):
         return starts
+    shortest_now = min(_column_heights(lines, starts) + [0.0] * (count - len(starts)))
     total = len(lines)
 
     def span(start, end):
@@ -512,7 +552,7 @@ def _level(lines: list[_Line], starts: list[int], height: float, step: float,
                 best = max(best, min(rest, span(start, end)))
             shortest[columns][start] = best
     target = shortest[count][0]
-    if target <= min(heights) + TOLERANCE:
+    if target <= shortest_now + TOLERANCE:
         return starts
     # The longest first column that still leaves the rest no shorter, and so on.
     level, start = [], 0

@@ -45,6 +45,12 @@ def _sets(document) -> dict[str, tuple]:
     return {name: ((*place, fragments[name]), *rest) for name, (place, *rest) in sets.items()}
 
 
+def _letters(columns: list[list[str]]) -> str:
+    """A set's copy with no line ends: its lines joined, automatic hyphens and spaces left out."""
+    return "".join(line.rstrip().removesuffix("\u2010") for column in columns
+                   for line in column).replace(" ", "")
+
+
 @contextlib.contextmanager
 def _column_layouts_counted():
     """Counts the layouts of single columns WeasyPrint does inside multi-column sets."""
@@ -82,17 +88,24 @@ def test_story_columns_balanced_here_are_weasyprints_or_lower_in_fewer_layouts(
     for name in mine.keys() - {"briefs-cols"}:  # the story sets: body copy only
         (place, height, columns), (their_place, their_height, their_columns) = (
             mine[name], weasyprints[name])
-        assert len(columns) == len(their_columns)
+        assert len(columns) <= len(their_columns)
         if place[0] != their_place[0] or place[2] > 1 or their_place[2] > 1:
             continue  # on another page, or run on to the next page (its columns as high
             # as the page lets them be): a set above came out lower than WeasyPrint's
+        lengths, their_lengths = list(map(len, columns)), list(map(len, their_columns))
+        if len(columns) < len(their_columns):
+            # A story that could not end level in as many columns, set a column narrower:
+            # the same copy, level.
+            assert _letters(columns) == _letters(their_columns), name
+            assert max(lengths) - min(lengths) <= 1, (name, lengths)
+            same += 1
+            continue
         # The same lines, in columns no higher (WeasyPrint's search can stop above the
         # lowest height they fit in, leaving a strip of empty column below the copy) and
         # line for line WeasyPrint's, or more level: where WeasyPrint fills them in turn
         # as 4, 4 and 2 lines, balance.py sets 4, 3 and 3.
         assert sum(columns, []) == sum(their_columns, []), name
         assert height <= their_height + 0.01, (name, height, their_height)
-        lengths, their_lengths = list(map(len, columns)), list(map(len, their_columns))
         assert columns == their_columns or (
             max(lengths) - min(lengths) < max(their_lengths) - min(their_lengths)), name
         same += 1
