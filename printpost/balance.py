@@ -13,6 +13,10 @@ Here, copy that is only paragraphs of text (the stories) is laid out once in one
 the least height at which its lines fill the columns is worked out from those lines (as
 WeasyPrint fills a column: lines while they fit, ending where orphans and widows allow),
 and the columns are made from those same lines (_redistributed): one layout, and no strip.
+Where filling the columns in turn leaves them uneven (4, 4 and 2 lines), the column ends
+are chosen to make them level (4, 3, 3: _level); a story that cannot end level in as many
+columns is set a column narrower, as copyfit would a whole pass later. With the baseline
+grid given, a whole set of columns is made a whole number of grid lines high (_onto_grid).
 Other copy (listings) is searched up from the least height at which its pieces (lines, and
 boxes that may not split) would fill the columns with no space between them, by least
 raises as WeasyPrint searches, with two shortcuts: when the copy left over would add two
@@ -33,6 +37,7 @@ from __future__ import annotations
 
 import functools
 import os
+from bisect import bisect_right
 from contextlib import contextmanager
 from math import inf
 from typing import NamedTuple
@@ -538,14 +543,12 @@ def _level(lines: list[_Line], starts: list[int], height: float, step: float,
 
     ends = [end for end in range(1, total + 1) if lines[end - 1].can_break_after]
     # shortest[c][i]: the longest shortest column of lines[i:] set in c columns, none
-    # higher than `height` (-inf: cannot be done); 0 for nothing left in no columns.
+    # higher than `height` (-inf: cannot be done; inf: nothing left, and no column).
     shortest = [{total: inf}] + [{} for _ in range(count)]
     for columns in range(1, count + 1):
         for start in range(total - 1, -1, -1):
             best = -inf
-            for end in ends:
-                if end <= start:
-                    continue
+            for end in ends[bisect_right(ends, start):]:
                 if span(start, end) > height + 1e-6:
                     break
                 rest = shortest[columns - 1].get(end, -inf)

@@ -132,8 +132,10 @@ def _cached_hyphenation_patterns() -> None:
             except (OSError, ValueError, KeyError, TypeError):
                 pass
             super().__init__(path)
-            # Only plain patterns: nonstandard hyphenation (DataInt) is not kept as JSON.
-            if all(type(value) is int for _, values in self.patterns.values() for value in values):
+            # Only what this class restores (another pyphen may keep more), and only plain
+            # patterns: nonstandard hyphenation (DataInt) is not kept as JSON.
+            if set(vars(self)) == {"patterns", "cache", "maxlen"} and all(
+                    type(value) is int for _, values in self.patterns.values() for value in values):
                 _write_atomic(cached, json.dumps(
                     {"patterns": self.patterns, "maxlen": self.maxlen}, ensure_ascii=False))
 
