@@ -286,8 +286,8 @@ def _balanced(context, box, bottom_space, skip_stack, containing_block, page_is_
         laid_out = laid_out._replace(columns=columns)
         return _finish(context, box, laid_out, max_height, absolute_boxes, fixed_boxes, skip)
     if not lines:
-        # Other copy: where its pieces (lines, and boxes that may not split) would fill the
-        # columns if the space around them did not count, a height the copy needs at least.
+        # Other copy: where its pieces (lines, and boxes that may not split, with what opens
+        # above them at a column top) would fill the columns, a height it needs at least.
         atoms = _atoms(laid_out.columns)
         least = atoms and _least_height(
             atoms, count, min(height, (atoms[-1].bottom - atoms[0].top) / count))
@@ -411,6 +411,9 @@ class _Line(NamedTuple):
     bottom: float
     can_break_after: bool  # a column may end after this line
     box: object  # the laid-out line box
+    # Room above it when it starts a column: the margins, borders and padding of the blocks
+    # that open with it (WeasyPrint keeps them at the top of a column).
+    lead: float = 0.0
 
 
 def _paragraph_lines(block, lines) -> list[_Line]:
@@ -461,11 +464,20 @@ def _atoms(columns) -> list[_Line] | None:
     """The pieces of any copy laid out in `columns`, in order, as if in one column: lines of
     text, and whole the boxes that may not split (list items kept together, tables,
     images); with where a column may end (not inside a paragraph where orphans or widows
-    forbid, not after a head kept with what follows). Margins, padding and borders between
-    pieces are left out: a lower bound for where the copy fits. None for copy with floats."""
+    forbid, not after a head kept with what follows), and the room above each piece when it
+    starts a column (the blocks opening with it). Spread over columns from these, a least
+    height for the copy (on the samples, the height it takes). None for copy with floats."""
     from weasyprint.formatting_structure import boxes
 
     atoms: list[_Line] = []
+    opening = [None]  # where the blocks opened since the last piece begin (margin edge)
+
+    def add(pieces: list[_Line]) -> None:
+        first = pieces[0]
+        atoms.append(first._replace(lead=first.top - opening[0]) if opening[0] is not None
+                     else first)
+        atoms.extend(pieces[1:])
+        opening[0] = None
 
     def walk(box) -> bool:
         if not box.is_in_normal_flow():
@@ -473,14 +485,16 @@ def _atoms(columns) -> list[_Line] | None:
         style = box.style
         if style["break_before"] == "avoid" and atoms:
             atoms[-1] = atoms[-1]._replace(can_break_after=False)
+        if opening[0] is None:
+            opening[0] = box.position_y
         lines = [child for child in box.children if isinstance(child, boxes.LineBox)] \
             if isinstance(box, boxes.BlockBox) else []
         if (not isinstance(box, boxes.BlockBox) or style["break_inside"] == "avoid"
                 or (lines and len(lines) != len(box.children))):
             top = box.position_y + box.margin_top
-            atoms.append(_Line(top, top + box.border_height(), True, box))
+            add([_Line(top, top + box.border_height(), True, box)])
         elif lines:
-            atoms.extend(_paragraph_lines(box, lines))
+            add(_paragraph_lines(box, lines))
         elif not all(walk(child) for child in box.children):
             return False
         if style["break_after"] == "avoid" and atoms:
@@ -506,7 +520,7 @@ def _fill(lines: list[_Line], count: int, height: float) -> list[int] | None:
     for _ in range(count):
         end = None
         for index in range(start, len(lines)):
-            if lines[index].bottom - lines[start].top > height + 1e-6:
+            if lines[index].bottom - lines[start].top + lines[start].lead > height + 1e-6:
                 break
             if lines[index].can_break_after:
                 end = index
@@ -570,8 +584,8 @@ def _level(lines: list[_Line], starts: list[int], height: float, step: float,
 def _least_height(lines: list[_Line], count: int, at_least: float) -> float | None:
     """The least column height, from `at_least` up, at which the lines fill `count`
     columns (see _fill). None when no height does."""
-    heights = sorted({line.bottom - first.top for first in lines for line in lines
-                      if line.bottom - first.top >= at_least - 1e-6})
+    heights = sorted({line.bottom - first.top + first.lead for first in lines for line in lines
+                      if line.bottom - first.top + first.lead >= at_least - 1e-6})
     low, high = 0, len(heights)
     while low < high:  # the first height that fits (fitting only gets easier going up)
         middle = (low + high) // 2

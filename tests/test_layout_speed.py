@@ -179,7 +179,9 @@ def test_remembered_line_breaks_give_the_same_bytes_with_fewer_breaks(monkeypatc
     monkeypatch.setattr(render.linebreaks, "remembered_line_breaks", contextlib.nullcontext)
     broken_again = render.render(html, created=CREATED, pdf_variant="pdf/x-4").pdf
     assert hashlib.sha256(remembered).digest() == hashlib.sha256(broken_again).digest()
-    assert with_memory < 0.6 * calls["breaks"], (with_memory, calls["breaks"])
+    # Sets are laid out once or twice now (balance.py), so there is less to remember than
+    # when WeasyPrint laid each out four to six times (then 39-63 % fewer): still a saving.
+    assert with_memory < 0.9 * calls["breaks"], (with_memory, calls["breaks"])
 
 
 def test_press_pdf_x_bytes_do_not_change_from_one_render_to_the_next():
