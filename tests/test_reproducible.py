@@ -208,7 +208,7 @@ def test_startup_cache_gives_the_same_bytes_without_parsing_c(small_builds,
     assert [status for status, _, _ in results] == [0, 0], results
     assert "pycparser imported: True" in results[0][2]  # WeasyPrint parses its own
     assert len(list((cache / "printpost").glob("_weasyprint_ffi_*.py"))) == 1
-    assert len(list((cache / "printpost").glob("hyphenation_*.json"))) == 1
+    assert len(list((cache / "printpost").glob("hyphenation_*.marshal"))) == 1
     status, _, err = finish(build("prebuilt"))
     assert status == 0, err
     assert "pycparser imported: False" in err
