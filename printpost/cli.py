@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import os
 import sys
+import threading
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -504,6 +505,8 @@ def main() -> None:
     if isinstance(status, str):
         print(status, file=sys.stderr)
         status = 1
+    if threading.active_count() > 1:
+        sys.exit(status)  # a thread still running (none should be) ends as Python ends it
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
         try:
