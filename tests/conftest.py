@@ -34,3 +34,12 @@ from monthkit import built_month, month_archive, month_issues  # noqa: E402, F40
 # A small edition built by `python -m printpost build` once (crash, concurrency and
 # reproducibility tests): tests/buildkit.py.
 from buildkit import small_builds  # noqa: E402, F401
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Each test process (an xdist worker ends without exit handlers) removes WeasyPrint's
+    temporary copies of the bundled fonts, as the `printpost` command does."""
+    import sys
+
+    if "printpost.render" in sys.modules:
+        sys.modules["printpost.render"].release_fonts()
