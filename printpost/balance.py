@@ -262,6 +262,11 @@ def _balanced(context, box, bottom_space, skip_stack, containing_block, page_is_
     # Copy that is only lines of text: the height is worked out from its lines laid out
     # once, and the columns made from those lines (PRINTPOST_BALANCE=probe lays the set out
     # again at that height instead, to compare).
+    if len(laid_out.columns) > 1 and _narrowable(box) and fixed_height is None:
+        # A story near the foot of the page did not fit one column as high as the page
+        # allows: laid out again in one column of any height, to be balanced from its lines.
+        discard(laid_out)
+        laid_out = columns_at(inf, True)
     lines, least, starts, leveled = plan(laid_out, count)
     if (starts and fixed_height is None and count > NARROWEST and _narrowable(box)
             and _uneven(lines, starts, count, step)):
@@ -269,9 +274,9 @@ def _balanced(context, box, bottom_space, skip_stack, containing_block, page_is_
         # it (and copyfit would, a whole pass later), down to NARROWEST columns.
         for fewer in range(count - 1, NARROWEST - 1, -1):
             width = max(0, box.width - (fewer - 1) * gap) / fewer  # column_box's width
-            trial = columns_at(max_height, True)
+            trial = columns_at(inf, True)
             tried = (plan(trial, fewer) if fits(trial) and len(trial.columns) == 1
-                     and bottom_of(trial.columns[0]) <= max_height else (None,) * 4)
+                     else (None,) * 4)
             if tried[2] and not _uneven(tried[0], tried[2], fewer, step):
                 discard(laid_out)
                 laid_out, count, (lines, least, starts, leveled) = trial, fewer, tried
