@@ -126,7 +126,10 @@ def _balanced(context, box, bottom_space, skip_stack, containing_block, page_is_
     block_level_width(box, containing_block)
     gap = (style["font_size"] if style["column_gap"] == "normal"
            else percentage(style["column_gap"], box.style, box.width))
-    width = max(0, box.width - (count - 1) * gap) / count
+    def width_of(columns: int) -> float:
+        return max(0, box.width - (columns - 1) * gap) / columns
+
+    width = width_of(count)  # of each column: column_box reads it when it is called
     # A set continued from the previous page starts at the child it stopped in.
     skip, = skip_stack.keys() if skip_stack else (0,)
     start = {0: skip_stack[skip]} if skip_stack else None
@@ -273,7 +276,7 @@ def _balanced(context, box, bottom_space, skip_stack, containing_block, page_is_
         # A story whose columns cannot end level is set a column narrower, as a desk sets
         # it (and copyfit would, a whole pass later), down to NARROWEST columns.
         for fewer in range(count - 1, NARROWEST - 1, -1):
-            width = max(0, box.width - (fewer - 1) * gap) / fewer  # column_box's width
+            width = width_of(fewer)
             trial = columns_at(inf, True)
             tried = (plan(trial, fewer) if fits(trial) and len(trial.columns) == 1
                      else (None,) * 4)
@@ -283,7 +286,7 @@ def _balanced(context, box, bottom_space, skip_stack, containing_block, page_is_
                 break
             discard(trial)
         else:
-            width = max(0, box.width - (count - 1) * gap) / count
+            width = width_of(count)
     height = sum(map(bottom_of, laid_out.columns)) / count
     if starts and fixed_height is None and os.environ.get("PRINTPOST_BALANCE") != "probe":
         columns = _redistributed(laid_out.columns[0], lines, starts,
@@ -360,13 +363,9 @@ def _finish(context, box, laid_out: _Try, max_height, absolute_boxes, fixed_boxe
     box.children = columns
     box.height = min(max_height, column_height)
     if fixed_height is not None:
-        for column in columns:
-            column.height += fixed_height - box.height
-        box.height = fixed_height
+        _make_high(box, fixed_height)
     if box.min_height != "auto" and box.min_height > box.height:
-        for column in columns:
-            column.height += box.min_height - box.height
-        box.height = box.min_height
+        _make_high(box, box.min_height)
     context.in_column = False
     if resume is not None:
         (index, rest), = resume.items()
@@ -385,7 +384,7 @@ def _narrowable(box) -> bool:
 def _uneven(lines: list[_Line], starts: list[int], count: int, step: float) -> bool:
     """Whether `count` columns starting at `starts` end more than a line apart (an empty
     column ends at its top)."""
-    heights = _column_heights(lines, starts) + [0.0] * (count - len(starts))
+    heights = _padded_heights(lines, starts, count)
     return max(heights) - min(heights) > step + TOLERANCE
 
 
@@ -398,9 +397,14 @@ def _onto_grid(laid_out, grid: float, page_bottom: float) -> None:
         return
     whole = grid_height(box.height, grid)
     if whole is not None and box.content_box_y() + whole <= page_bottom:
-        for column in box.children:
-            column.height += whole - box.height
-        box.height = whole
+        _make_high(box, whole)
+
+
+def _make_high(box, height: float) -> None:
+    """A multi-column box and each of its columns made `height` high (columns grow with it)."""
+    for column in box.children:
+        column.height += height - box.height
+    box.height = height
 
 
 def grid_height(height: float, grid: float) -> float | None:
@@ -543,6 +547,11 @@ def _column_heights(lines: list[_Line], starts: list[int]) -> list[float]:
             for start, end in zip(starts, [*starts[1:], len(lines)])]
 
 
+def _padded_heights(lines: list[_Line], starts: list[int], count: int) -> list[float]:
+    """Each of `count` columns' heights, the columns left empty included (as 0)."""
+    return _column_heights(lines, starts) + [0.0] * (count - len(starts))
+
+
 def _level(lines: list[_Line], starts: list[int], height: float, step: float,
            count: int) -> list[int]:
     """Column ends that leave the shortest of `count` columns as long as it can be, when
@@ -554,7 +563,7 @@ def _level(lines: list[_Line], starts: list[int], height: float, step: float,
     first. Level already, or no better: `starts` unchanged."""
     if not _uneven(lines, starts, count, step):
         return starts
-    shortest_now = min(_column_heights(lines, starts) + [0.0] * (count - len(starts)))
+    shortest_now = min(_padded_heights(lines, starts, count))
     total = len(lines)
 
     def span(start, end):

@@ -19,13 +19,12 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 
-from .balance import grid_height
+from .balance import TOLERANCE, grid_height  # TOLERANCE: px of sub-pixel remainders
 from .formats import Format
 from .linebreaks import HYPHENATED_LINES_LIMIT, hyphen_run, line_text
 
 PX_PER_MM = 96 / 25.4
 PX_PER_PT = 96 / 72
-TOLERANCE = 0.5  # px: layout arithmetic leaves sub-pixel remainders
 MIN_TEXT_PT = 6
 MIN_QR_MM = 20
 QUIET_ZONE_MODULES = 4

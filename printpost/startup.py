@@ -213,13 +213,12 @@ def _generate(source: str, name: str, path: Path) -> None:
     builder = cffi.FFI()
     builder.cdef(calls[0].args[0].value)
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    make_py_source(builder, name, str(partial))  # what emit_python_code does, quietly
-    code = partial.read_text(encoding="utf-8")
+    emitted = path.with_name(f".{path.name}.{os.getpid()}.emitted")
+    make_py_source(builder, name, str(emitted))  # what emit_python_code does, quietly
+    code = emitted.read_text(encoding="utf-8")
+    emitted.unlink()
     stock = "ffi = _cffi_backend.FFI("
     if code.count(stock) != 1:
-        partial.unlink()
         raise ValueError("unexpected output from cffi's emit_python_code")
-    partial.write_text(code.replace(stock, DECLARED_CLASS + "\nffi = _DeclaredFFI("),
-                       encoding="utf-8")
-    os.replace(partial, path)  # other processes see the whole module or none
+    _write_atomic(path, code.replace(stock, DECLARED_CLASS + "\nffi = _DeclaredFFI(")
+                  .encode("utf-8"))
