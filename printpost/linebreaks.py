@@ -1,4 +1,4 @@
-"""Line breaking: at most two hyphenated lines in a row, and each break found only once.
+"""Line breaking: at most two hyphenated lines in a row, and each line set only once.
 
 Hyphenation limit (`limited_hyphenation`): a desk's style allows no more than two lines in
 a row to end in a hyphen (InDesign's "hyphen limit", CSS Text 4's `hyphenate-limit-lines`,
@@ -9,25 +9,22 @@ A line ends in a hyphen as preflight reads it (`hyphen_run`); the run is remembe
 a line ends in the paragraph, so a paragraph resumed in the next column or page (or laid
 out again by balancing) breaks the same way. A word too long for a line is still hyphenated.
 
-Remembered line breaks (`remembered_line_breaks`):
-
-Balancing lays a set of columns out several times (printpost/balance.py), and every time
-WeasyPrint breaks every paragraph into lines anew: shaping with Pango, hyphenating with
-pyphen, trying the next word. The columns are as wide each time and a paragraph's lines
-start at the same places, so the same calls come back with the same answers. Here
-`split_first_line` (WeasyPrint's only entry to line breaking from inline layout) is
-remembered for the length of one document's layout, keyed by its arguments, the computed
-style by identity (WeasyPrint shares one style object between a box and its copies, and
-each entry holds its style, so no other style takes that id while the cache lives).
-
-The answer is the same as breaking again: a pure function of those arguments. Its Pango
-layout comes back "deactivated" (WeasyPrint keeps only the text and metrics until it draws)
-and each caller gets its own copy of it, as drawing reactivates it in place.
+Kept lines (`kept_lines`): balancing lays a listing out twice (printpost/balance.py), a
+flex row lays its items out to size them and again to place them, and every time WeasyPrint
+sets every paragraph into lines anew: shaping with Pango, hyphenating with pyphen, trying
+the next word, justifying. A paragraph laid out again as wide as before and from the same
+place gets copies of the lines it was first set in, moved to where it now starts. Lines of
+text do not depend on where they stand unless a float is beside them, so nothing is kept or
+reused while a float is about; only lines of text and inline boxes are kept (no inline
+blocks, images, placeholders or footnotes), and only a paragraph set to its end. The copies
+are the lines a new layout would set, to the bit: the same PDF bytes
+(PRINTPOST_LINES=fresh sets every line anew, to compare).
 """
 
 from __future__ import annotations
 
 import copy
+import os
 from contextlib import contextmanager
 
 HYPHENS = ("\u2010", "-", "\u00ad")  # what a line may end in, hyphenated
@@ -61,7 +58,7 @@ def _frozen(skip_stack):
 @contextmanager
 def limited_hyphenation(limit: int = HYPHENATED_LINES_LIMIT):
     """While inside, no more than `limit` lines in a row end hyphenated where it can be
-    helped (enter after `remembered_line_breaks`: its memory keys on the hyphens setting)."""
+    helped."""
     from weasyprint.layout import block, inline
 
     iter_line_boxes, split_first_line = block.iter_line_boxes, inline.split_first_line
@@ -107,27 +104,71 @@ def limited_hyphenation(limit: int = HYPHENATED_LINES_LIMIT):
 
 
 @contextmanager
-def remembered_line_breaks():
-    """While inside, WeasyPrint's inline layout reuses line breaks it has already found."""
-    from weasyprint.layout import inline
+def kept_lines():
+    """While inside, a paragraph laid out again as wide as before, from the same place, gets
+    copies of its lines (enter after `limited_hyphenation`: its runs are kept as the lines
+    are first set)."""
+    if os.environ.get("PRINTPOST_LINES") == "fresh":
+        yield
+        return
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.layout import block
+    from weasyprint.layout.percent import resolve_one_percentage, resolve_percentages
 
-    split_first_line = inline.split_first_line
-    found: dict[tuple, tuple] = {}
+    iter_line_boxes = block.iter_line_boxes
+    textual = (boxes.LineBox, boxes.InlineBox, boxes.TextBox)
+    # (id of the paragraph's line box, where it resumes, width) → (that box, [(line, resume
+    # point, how far right of its block it was set, its block ellipsis)]). The box is held,
+    # so its id is not another's while the entry lives.
+    kept: dict[tuple, tuple] = {}
 
-    def remembered(text, style, context, max_width, justification_spacing,
-                   is_line_start=True, minimum=False):
-        key = (text, id(style), style["hyphens"], max_width, justification_spacing,
-               is_line_start, minimum)
-        if key not in found:
-            found[key] = (style, split_first_line(text, style, context, max_width,
-                                                  justification_spacing, is_line_start,
-                                                  minimum))
-        layout, *metrics = found[key][1]
-        return (copy.copy(layout), *metrics)
+    def copied(line, x, y):
+        """A copy of a kept line, moved from where it is now (a column may have moved it)
+        to (x, y)."""
+        new = line.deepcopy()
+        for box in new.descendants():
+            if type(box) is boxes.TextBox:  # drawing reactivates a layout in place
+                box.pango_layout = copy.copy(box.pango_layout)
+        new.translate(x - line.position_x, y - line.position_y)
+        new.position_x, new.position_y = x, y  # not off by a rounding error
+        return new
 
-    inline.split_first_line = remembered
+    def lines(context, box, position_y, bottom_space, skip_stack, containing_block,
+              absolute_boxes, fixed_boxes, first_letter_style, first_line_style):
+        usable = not (context.excluded_shapes or context.footnotes or first_letter_style
+                      or first_line_style)
+        key = (id(box), _frozen(skip_stack), containing_block.width)
+        x = containing_block.content_box_x()
+        entry = kept.get(key) if usable else None
+        if entry is not None and entry[0] is box:
+            # What iter_line_boxes does to the box before its first line.
+            resolve_percentages(box, containing_block)
+            if skip_stack is None:
+                resolve_one_percentage(box, "text_indent", containing_block.width)
+            else:
+                box.text_indent = 0
+            for line, resume_at, indent, ellipsis in entry[1]:
+                new = copied(line, x + indent, position_y)
+                new.block_ellipsis = ellipsis
+                position_y = new.position_y + new.height  # as iter_line_boxes goes on
+                yield new, resume_at
+            return
+        found = [] if usable else None
+        for line, resume_at in iter_line_boxes(
+                context, box, position_y, bottom_space, skip_stack, containing_block,
+                absolute_boxes, fixed_boxes, first_letter_style, first_line_style):
+            if found is not None:
+                if all(type(child) in textual for child in line.descendants()):
+                    found.append((line, resume_at, line.position_x - x, line.block_ellipsis))
+                else:
+                    found = None
+            yield line, resume_at
+        if found and not context.excluded_shapes:  # set to its end, with no float about
+            kept[key] = (box, found)
+
+    block.iter_line_boxes = lines
     try:
         yield
     finally:
-        inline.split_first_line = split_first_line
-        found.clear()
+        block.iter_line_boxes = iter_line_boxes
+        kept.clear()

@@ -32,6 +32,9 @@ os.environ["FONTCONFIG_FILE"] = str(FONTS_DIR / "fonts.conf")
 ALLOWED_DIRS = (LAYOUTS_DIR, FONTS_DIR)
 _lock = threading.Lock()  # WeasyPrint's font handling is not thread-safe
 _font_config = None  # one per process: the bundled fonts are loaded into fontconfig once
+# Stylesheets parsed in this process (see _reused_stylesheets), by their source.
+_stylesheets: dict[tuple, tuple] = {}
+_MOST_STYLESHEETS = 64
 
 
 def _fonts():
@@ -53,6 +56,7 @@ def release_fonts() -> None:
         shutil.rmtree(_font_config._folder, ignore_errors=True)
         _font_config._folder = None
     _font_config = None
+    _stylesheets.clear()  # their @font-face rules were loaded into that configuration
 
 
 class RenderError(Exception):
@@ -94,6 +98,53 @@ def _make_fetcher(log: FetchLog):
             return URLFetcherResponse(url, path.read_bytes(), headers={"Content-Type": media_type})
 
     return SandboxedFetcher()
+
+
+@contextmanager
+def _reused_stylesheets(log: FetchLog):
+    """While inside, a stylesheet WeasyPrint finds in the HTML (a <link> to a file in
+    layouts/, or a <style>) is parsed once per process and reused by every later edition,
+    format and copyfit pass with the same source: tinycss2 parsing the print CSS and
+    fonts.css again was a twentieth of a render. What a stylesheet registers beyond its
+    rules (counter styles, colour profiles) is registered again, and the fetches its first
+    parse made are logged again, so the sandbox's log reads as if it had been parsed."""
+    from weasyprint import css
+
+    parse = css.CSS
+    reusable = {"url", "string", "base_url", "url_fetcher", "media_type", "font_config",
+                "counter_style", "color_profiles", "page_rules", "layers", "_check_mime_type"}
+
+    def reused(**options):
+        url, string = options.get("url"), options.get("string")
+        path = _allowed_file(url) if url is not None else None
+        if set(options) - reusable or (url is None) == (string is None) or (url and not path):
+            return parse(**options)  # an @import into its parent, or a refused URL
+        key = (url, options.get("base_url"), string if path is None else path.read_bytes(),
+               options["media_type"], id(options["font_config"]))
+        if key not in _stylesheets:
+            if len(_stylesheets) >= _MOST_STYLESHEETS:
+                _stylesheets.clear()
+            served, refused = len(log.served), len(log.refused)
+            # Its own page rules, layers and counter styles, not the document's, so that it
+            # carries only its own to the next document.
+            counters, profiles = type(options["counter_style"])(), {}
+            sheet = parse(**{**options, "counter_style": counters, "color_profiles": profiles,
+                             "page_rules": None, "layers": None})
+            _stylesheets[key] = (sheet, options["font_config"], counters, profiles,
+                                 log.served[served:], log.refused[refused:])
+        else:
+            log.served.extend(_stylesheets[key][4])
+            log.refused.extend(_stylesheets[key][5])
+        sheet, _, counters, profiles, _, _ = _stylesheets[key]
+        options["counter_style"].update(counters)
+        options["color_profiles"].update(profiles)
+        return sheet
+
+    css.CSS = reused
+    try:
+        yield
+    finally:
+        css.CSS = parse
 
 
 @dataclass
@@ -230,8 +281,9 @@ def render(html: str, *, created: str, pdf_variant: str | None = None,
     `created` (ISO 8601) fixes the embedded dates; `grid` (px) is the baseline grid's line,
     which whole sets of columns are made a whole number of."""
     log = FetchLog()
-    with (_weasyprint_session(created) as (weasyprint, _), balance.balanced_columns(grid),
-          linebreaks.remembered_line_breaks(), linebreaks.limited_hyphenation()):
+    with (_weasyprint_session(created) as (weasyprint, _), _reused_stylesheets(log),
+          balance.balanced_columns(grid),
+          linebreaks.limited_hyphenation(), linebreaks.kept_lines()):
         document = weasyprint.HTML(
             string=html,
             base_url=LAYOUTS_DIR.as_uri() + "/",

@@ -1,5 +1,5 @@
 """The layout shortcuts change how much work a page takes, never what it looks like: columns
-balanced by printpost/balance.py read as WeasyPrint's own, line breaks remembered by
+balanced by printpost/balance.py read as WeasyPrint's own, lines kept by
 printpost/linebreaks.py give the same bytes, and the work they save is counted."""
 
 from __future__ import annotations
@@ -161,27 +161,53 @@ def test_balanced_columns_end_level_as_weasyprints_do(case, count, monkeypatch):
     assert max(mine[1]) - min(mine[1]) <= max(max(theirs[1]) - min(theirs[1]), 16) + 10.7
 
 
-def test_remembered_line_breaks_give_the_same_bytes_with_fewer_breaks(monkeypatch):
+@pytest.mark.parametrize("sample, format_name", [
+    *((sample, "press") for sample in SAMPLES), (SAMPLES[-1], "a4"), (SAMPLES[0], "ereader")],
+    ids=lambda value: getattr(value, "stem", value))
+def test_kept_lines_give_the_same_bytes_with_fewer_lines_set(sample, format_name, monkeypatch):
     from weasyprint.layout import inline
 
-    html = _html(SAMPLES[0], "press")
-    split_first_line = inline.split_first_line
-    calls = {"breaks": 0}
+    html = _html(sample, format_name)
+    get_next_linebox = inline.get_next_linebox
+    calls = {"lines": 0}
 
     def counting(*arguments, **keywords):
-        calls["breaks"] += 1
-        return split_first_line(*arguments, **keywords)
+        calls["lines"] += 1
+        return get_next_linebox(*arguments, **keywords)
 
-    monkeypatch.setattr(inline, "split_first_line", counting)
-    remembered = render.render(html, created=CREATED, pdf_variant="pdf/x-4").pdf
-    with_memory = calls["breaks"]
-    calls["breaks"] = 0
-    monkeypatch.setattr(render.linebreaks, "remembered_line_breaks", contextlib.nullcontext)
-    broken_again = render.render(html, created=CREATED, pdf_variant="pdf/x-4").pdf
-    assert hashlib.sha256(remembered).digest() == hashlib.sha256(broken_again).digest()
-    # Sets are laid out once or twice now (balance.py), so there is less to remember than
-    # when WeasyPrint laid each out four to six times (then 39-63 % fewer): still a saving.
-    assert with_memory < 0.9 * calls["breaks"], (with_memory, calls["breaks"])
+    monkeypatch.setattr(inline, "get_next_linebox", counting)
+    kept = render.render(html, created=CREATED, pdf_variant="pdf/x-4").pdf
+    with_kept = calls["lines"]
+    calls["lines"] = 0
+    monkeypatch.setenv("PRINTPOST_LINES", "fresh")
+    set_again = render.render(html, created=CREATED, pdf_variant="pdf/x-4").pdf
+    assert hashlib.sha256(kept).digest() == hashlib.sha256(set_again).digest()
+    # The listing's second layout and the opinion row's sizing layouts reuse their lines.
+    assert with_kept < 0.85 * calls["lines"], (with_kept, calls["lines"])
+
+
+def test_stylesheets_are_parsed_once_per_process_with_the_same_bytes(monkeypatch):
+    import weasyprint.css
+
+    html = _html(SAMPLES[0], "press")
+    parse = weasyprint.css.CSS
+    parsed = []
+
+    def counting(**options):
+        parsed.append(options.get("url") or "<style>")
+        return parse(**options)
+
+    monkeypatch.setattr(weasyprint.css, "CSS", counting)
+    monkeypatch.setattr(render, "_stylesheets", {})
+    first = render.render(html, created=CREATED, pdf_variant="pdf/x-4")
+    assert any(url.endswith("/base.css") for url in parsed) and "<style>" in parsed, parsed
+    parsed.clear()
+    again = render.render(html, created=CREATED, pdf_variant="pdf/x-4")
+    assert parsed == []
+    assert again.pdf == first.pdf
+    # The sandbox's log reads the same: the fetches of the first parse are logged again.
+    assert again.fetches.served == first.fetches.served
+    assert any(url.endswith("/fonts.css") for url in again.fetches.served)
 
 
 def test_press_pdf_x_bytes_do_not_change_from_one_render_to_the_next():

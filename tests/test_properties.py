@@ -584,6 +584,26 @@ def test_valid_editions_build_and_print_every_headline_and_paragraph(example):
         assert missing_copy(issue, pdf_text(rendered.pdf), pdf=True) == []
 
 
+@given(files())
+@settings(max_examples=RENDERED)
+def test_lines_kept_for_a_second_layout_are_the_lines_set_again(example):
+    """printpost/linebreaks.py reuses a paragraph's lines when it is laid out again as wide
+    (the listing's columns, the opinion row): on any copy, the same bytes as setting every
+    line anew."""
+    data, text, suffix = example
+    assume(len(text) <= RENDERED_SIZE)
+    issue = load.parse(text, f"generated.{suffix}")
+    loaded = load.LoadedIssue(path=Path(f"generated.{suffix}"), issue=issue,
+                              source=text.encode("utf-8"))
+    kept = pipeline.render_edition(loaded, "press").pdf
+    os.environ["PRINTPOST_LINES"] = "fresh"
+    try:
+        set_again = pipeline.render_edition(loaded, "press").pdf
+    finally:
+        del os.environ["PRINTPOST_LINES"]
+    assert kept == set_again
+
+
 def test_the_read_back_checks_can_fail(tmp_path):
     """The checks above are not vacuous: a headline that is not printed is missed, and a
     200-letter word in a fixed-width box that may not wrap is found past its box."""
