@@ -152,6 +152,7 @@ def kept_lines():
                 new.block_ellipsis = ellipsis
                 position_y = new.position_y + new.height  # as iter_line_boxes goes on
                 yield new, resume_at
+                box.text_indent = 0
             return
         found = [] if usable else None
         for line, resume_at in iter_line_boxes(
