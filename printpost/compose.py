@@ -50,10 +50,11 @@ def compact_number(value: int) -> str:
 
 
 @cache
-def qr_data_uri(url: str) -> str:
-    """The subscribe QR code as a vector SVG data URI (with its 4-module quiet zone): one
-    path with a rectangle per run of dark modules in a row (layouts/qr.svg.j2), a third of
-    the rectangles of qrcode's own SVG (one per module) for WeasyPrint to parse and draw."""
+def qr_data_uri(url: str, color: str = "#000000") -> str:
+    """The subscribe QR code as a vector SVG data URI (with its 4-module quiet zone) in
+    `color` (the format's): one path with a rectangle per run of dark modules in a row
+    (layouts/qr.svg.j2), a third of the rectangles of qrcode's own SVG (one per module) for
+    WeasyPrint to parse and draw."""
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4)
     code.add_data(url)
     code.make(fit=True)
@@ -69,7 +70,8 @@ def qr_data_uri(url: str) -> str:
             while x < len(row) and row[x]:
                 x += 1
             runs.append(f"M{start},{y}H{x}V{y + 1}H{start}z")
-    svg = environment().get_template("qr.svg.j2").render(size=len(rows), path="".join(runs))
+    svg = environment().get_template("qr.svg.j2").render(size=len(rows), path="".join(runs),
+                                                            color=color)
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
@@ -130,6 +132,6 @@ def compose(issue: Issue, fmt: Format, contents: dict[str, int] | None = None,
         edition=issue.edition,
         fmt=fmt,
         title=document_title(issue),
-        qr_code=qr_data_uri(issue.subscribe.url),
+        qr_code=qr_data_uri(issue.subscribe.url, fmt.qr_color),
         contents=contents or {},
     )

@@ -40,6 +40,9 @@ class Format:
     # Lines per column the lead may take on the front page of a fixed-length edition before
     # it jumps inside (printpost/jumps.py), so that the next story starts on the front too.
     lead_front_lines: int | None = None
+    # The colour of the QR code, drawn as an image outside the CSS: process black alone on a
+    # press (an RGB black prints in four inks, and plates out of register blur the modules).
+    qr_color: str = "#000000"
 
     @property
     def stylesheet(self) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 
 import pytest
 
@@ -209,6 +210,11 @@ def test_press_pdf_has_bleed_trim_crop_marks_and_cmyk():
     assert bleed == pytest.approx([-bleed_pt, -bleed_pt, 11 * 72 + bleed_pt, 17 * 72 + bleed_pt], abs=0.1)
     assert media[0] <= bleed[0] and media[2] >= bleed[2]
     assert b"/DeviceCMYK cs" in page.Contents.read_bytes() or b" k\n" in page.Contents.read_bytes()
+    # Process colours only: no RGB colour on any page, the QR code's black included (only
+    # WeasyPrint's own crop marks, drawn in form XObjects, are RGB).
+    for number, each in enumerate(pdf.pages, start=1):
+        operators = re.findall(rb"^[^\n]* (?:rg|RG)$", each.Contents.read_bytes(), re.M)
+        assert operators == [], (number, operators[:3])
     assert b"PDF/X-4" in pdf.Root.Metadata.read_bytes()
     # Crop marks: ink in the bleed strip left of the trim box, where no page content goes.
     image = pypdfium2.PdfDocument(rendered.pdf)[0].render(scale=2).to_pil().convert("L")
