@@ -16,9 +16,11 @@ the next word, justifying. A paragraph laid out again as wide as before and from
 place gets copies of the lines it was first set in, moved to where it now starts. Lines of
 text do not depend on where they stand unless a float is beside them, so nothing is kept or
 reused while a float is about; only lines of text and inline boxes are kept (no inline
-blocks, images, placeholders or footnotes), and only a paragraph set to its end. The copies
-are the lines a new layout would set, to the bit: the same PDF bytes
-(PRINTPOST_LINES=fresh sets every line anew, to compare).
+blocks, images, placeholders, footnotes or relatively placed boxes), and only a paragraph
+set to its end. The copies are the lines a new layout would set, at the same places to
+floating-point rounding (moved rather than placed anew, a word can land a millionth of a
+point away; the lines follow each other as WeasyPrint stacks them, so no rounding adds up
+down a column). PRINTPOST_LINES=fresh sets every line anew, to compare.
 """
 
 from __future__ import annotations
@@ -159,7 +161,10 @@ def kept_lines():
                 context, box, position_y, bottom_space, skip_stack, containing_block,
                 absolute_boxes, fixed_boxes, first_letter_style, first_line_style):
             if found is not None:
-                if all(type(child) in textual for child in line.descendants()):
+                # Not a relatively placed box: its block moves it after the line is set,
+                # and would move a copy of the moved box again.
+                if all(type(child) in textual and child.style["position"] == "static"
+                       for child in line.descendants()):
                     found.append((line, resume_at, line.position_x - x, line.block_ellipsis))
                 else:
                     found = None

@@ -62,3 +62,24 @@ def fonts_of(pdf: Path | bytes) -> list[dict]:
             embedded = [key for key in ("/FontFile", "/FontFile2", "/FontFile3") if key in descriptor]
             found[str(font["/BaseFont"])] = {"name": str(font["/BaseFont"]), "embedded": embedded}
     return list(found.values())
+
+
+def placed_text(document, places: int = 3) -> list[tuple]:
+    """Every text box of a laid-out WeasyPrint document: (page, text, x, y, width, height) in
+    px to `places` decimals, in box-tree order. Two layouts that give the same list set the
+    same lines at the same places (to floating-point rounding, which the PDF's sixth decimal
+    can show)."""
+    from weasyprint.formatting_structure import boxes
+
+    found = []
+
+    def walk(box, page):
+        if isinstance(box, boxes.TextBox):
+            found.append((page, box.text, *(round(value, places) for value in (
+                box.position_x, box.position_y, box.width, box.height))))
+        for child in getattr(box, "children", ()):
+            walk(child, page)
+
+    for number, page in enumerate(document.pages, start=1):
+        walk(page._page_box, number)
+    return found
