@@ -15,17 +15,19 @@ sets every paragraph into lines anew: shaping with Pango, hyphenating with pyphe
 the next word, justifying. A paragraph laid out again as wide as before and from the same
 place gets copies of the lines it was first set in, moved to where it now starts. Lines of
 text do not depend on where they stand unless a float is beside them, so nothing is kept or
-reused while a float is about; only lines of text and inline boxes are kept (no inline
-blocks, images, placeholders, footnotes or relatively placed boxes), and only a paragraph
-set to its end. The copies are the lines a new layout would set, at the same places to
-floating-point rounding (moved rather than placed anew, a word can land a millionth of a
-point away; the lines follow each other as WeasyPrint stacks them, so no rounding adds up
-down a column). PRINTPOST_LINES=fresh sets every line anew, to compare.
+reused while a float is about. Only lines of text and inline boxes are kept (no inline
+blocks, images, placeholders, footnotes or relatively placed boxes), only a paragraph set
+to its end, and none whose generated content WeasyPrint has since set anew (a
+cross-reference learning its page number). The copies are the lines a new layout would set,
+at the same places to floating-point rounding: moved rather than placed anew, a word can
+land a millionth of a point away, and the lines follow each other as WeasyPrint stacks them,
+so no rounding adds up down a column. PRINTPOST_LINES=fresh sets every line anew, to compare.
 """
 
 from __future__ import annotations
 
 import copy
+import operator
 import os
 from contextlib import contextmanager
 
@@ -119,10 +121,18 @@ def kept_lines():
 
     iter_line_boxes = block.iter_line_boxes
     textual = (boxes.LineBox, boxes.InlineBox, boxes.TextBox)
-    # (id of the paragraph's line box, where it resumes, width) → (that box, [(line, resume
-    # point, how far right of its block it was set, its block ellipsis)]). The box is held,
-    # so its id is not another's while the entry lives.
+    # (id of the paragraph's line box, where it resumes, width) → (that box, its content,
+    # [(line, resume point, how far right of its block it was set, its block ellipsis)]).
+    # The box is held, so its id is not another's while the entry lives.
     kept: dict[tuple, tuple] = {}
+
+    def content(box) -> list:
+        """The lists of children under a paragraph's line box: WeasyPrint replaces one when
+        it sets generated content again (a page-based counter, `target-counter()`)."""
+        return [part.children for part in box.descendants() if isinstance(part, boxes.ParentBox)]
+
+    def same(kept_content: list, now: list) -> bool:
+        return len(kept_content) == len(now) and all(map(operator.is_, kept_content, now))
 
     def copied(line, x, y):
         """A copy of a kept line, moved from where it is now (a column may have moved it)
@@ -142,21 +152,21 @@ def kept_lines():
         key = (id(box), _frozen(skip_stack), containing_block.width)
         x = containing_block.content_box_x()
         entry = kept.get(key) if usable else None
-        if entry is not None and entry[0] is box:
+        if entry is not None and entry[0] is box and same(entry[1], content(box)):
             # What iter_line_boxes does to the box before its first line.
             resolve_percentages(box, containing_block)
             if skip_stack is None:
                 resolve_one_percentage(box, "text_indent", containing_block.width)
             else:
                 box.text_indent = 0
-            for line, resume_at, indent, ellipsis in entry[1]:
+            for line, resume_at, indent, ellipsis in entry[2]:
                 new = copied(line, x + indent, position_y)
                 new.block_ellipsis = ellipsis
                 position_y = new.position_y + new.height  # as iter_line_boxes goes on
                 yield new, resume_at
                 box.text_indent = 0
             return
-        found = [] if usable else None
+        found, source = ([], content(box)) if usable else (None, None)
         for line, resume_at in iter_line_boxes(
                 context, box, position_y, bottom_space, skip_stack, containing_block,
                 absolute_boxes, fixed_boxes, first_letter_style, first_line_style):
@@ -170,7 +180,7 @@ def kept_lines():
                     found = None
             yield line, resume_at
         if found and not context.excluded_shapes:  # set to its end, with no float about
-            kept[key] = (box, found)
+            kept[key] = (box, source, found)
 
     block.iter_line_boxes = lines
     try:

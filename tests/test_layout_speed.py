@@ -15,7 +15,7 @@ from printpost import compose, load, preflight, render
 from printpost.formats import get_format
 
 from conftest import SAMPLES
-from pdfcheck import placed_text
+from pdfcheck import placed_text, text_of
 
 CREATED = "2026-04-19T06:00:00Z"
 
@@ -202,6 +202,22 @@ def test_kept_lines_leave_out_what_is_moved_after_a_line_is_set(monkeypatch):
     monkeypatch.setenv("PRINTPOST_LINES", "fresh")
     set_again = render.render(html, created=CREATED, keep_document=True)
     assert placed_text(kept.document) == placed_text(set_again.document)
+
+
+def test_kept_lines_are_set_again_when_their_generated_content_changes():
+    # A cross-reference is set again once the page it points to is known (WeasyPrint lays
+    # the page out again with the new text): the lines kept from before must not come back.
+    html = """<html><head><link rel="stylesheet" href="fonts.css"><style>
+      @page { size: A6; margin: 10mm }
+      body { font: 10pt/12pt "PT Serif" } .set { columns: 2; column-fill: balance }
+      li { break-inside: avoid } a::after { content: " p. " target-counter(attr(href), page) }
+      .next { break-before: page }
+    </style></head><body><div class="set"><ul>""" + "".join(
+        f"<li>Item {n} see <a href='#far'>there</a> and some words to wrap</li>"
+        for n in range(6)) + "</ul></div><p class='next' id='far'>Far away</p></body></html>"
+    rendered = render.render(html, created=CREATED)
+    assert rendered.pages == 2
+    assert text_of(rendered.pdf).count("there p. 2") == 6, text_of(rendered.pdf)
 
 
 def test_stylesheets_are_parsed_once_per_process_with_the_same_bytes(monkeypatch):
