@@ -183,6 +183,33 @@ class EditionOutcome:
     preflight: dict[str, str] = field(default_factory=dict)  # PDF name → preflight summary
 
 
+def edition_date(path: Path) -> dt.date | None:
+    """The date an issue file's edition carries (None when the file is not a valid edition:
+    building it reports why)."""
+    try:
+        return load.load(path).issue.edition.date
+    except load.InvalidIssue:
+        return None
+
+
+def same_date_problems(dates: dict[Path, dt.date | None]) -> dict[Path, str]:
+    """For each file whose edition's date another file also has, the problem: their PDFs
+    would be the same files, and one would overwrite the other (which one, with workers in
+    parallel, is chance). Neither is built; what is on disk stays."""
+    by_date: dict[dt.date, list[Path]] = {}
+    for path, day in dates.items():
+        if day is not None:
+            by_date.setdefault(day, []).append(path)
+    problems = {}
+    for day, paths in by_date.items():
+        for path in paths if len(paths) > 1 else ():
+            others = ", ".join(str(other) for other in paths if other != path)
+            problems[path] = (f"{path}: edition.date: {day.isoformat()} is also the date of "
+                              f"{others}; one issue file per date (their PDFs would be the same "
+                              "files), so neither is built")
+    return problems
+
+
 def _up_to_date_without_loading(task: EditionTask, source: bytes) -> EditionOutcome | None:
     """The quick check: a dated file name says where its PDFs are; no parsing, no rendering."""
     day = date_from_name(task.source)
@@ -378,6 +405,8 @@ def build_catalog(
         if on_progress is not None:
             on_progress(outcome)
 
+    quick_outcomes: list[EditionOutcome] = []
+    dates: dict[Path, dt.date | None] = {}
     for source in sources:
         task = EditionTask(place(source), tuple(formats), archival, out_dir, toolchain)
         try:
@@ -387,9 +416,20 @@ def build_catalog(
             data = None  # the worker reports it, as the one-file build does
         quick = _up_to_date_without_loading(task, data) if data is not None else None
         if quick is not None:
-            done(quick)
+            quick_outcomes.append(quick)
+            dates[task.source] = dt.date.fromisoformat(quick.records[0].date)
         else:
             pending.append(task)
+            # Read here as well as in the worker: it is about to be rendered anyway.
+            dates[task.source] = edition_date(task.source) if data is not None else None
+    clashes = same_date_problems(dates)
+    for outcome in quick_outcomes:
+        if outcome.source not in clashes:
+            done(outcome)
+    for task in [task for task in pending if task.source in clashes]:
+        pending.remove(task)
+    for source, problem in clashes.items():
+        done(EditionOutcome(source, "failed", problems=[problem], exit_code=EXIT_BAD_INPUT))
 
     if pending:
         runner = (_run_on_dask(pending, scheduler) if scheduler

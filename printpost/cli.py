@@ -110,6 +110,15 @@ def build(
         _err("error: name issue files or a directory, or use --all (see printpost build --help)")
         raise typer.Exit(EXIT_BAD_INPUT)
     status = EXIT_OK
+    if len(issues) > 1:  # two files of one date would write the same PDFs
+        from . import catalog
+
+        clashes = catalog.same_date_problems(
+            {path: catalog.edition_date(path) for path in dict.fromkeys(issues)})
+        for problem in clashes.values():
+            _err(f"error: {problem}")
+            status = EXIT_BAD_INPUT
+        issues = [path for path in dict.fromkeys(issues) if path not in clashes]
     progress = None
     if len(issues) > 1 and not quiet and sys.stderr.isatty():
         from rich.progress import Progress

@@ -179,6 +179,34 @@ def test_a_bad_file_fails_alone_and_names_its_field(built_month, tmp_path):
     assert not list((month.out / "2026-04").glob("2026-04-09*"))
 
 
+def test_two_files_of_one_date_are_refused_and_what_is_on_disk_stays(built_month, tmp_path,
+                                                                   monkeypatch):
+    # Their PDFs would be the same files: one would overwrite the other (which one, with
+    # workers in parallel, by chance). Neither is built; the PDF already there is kept.
+    month = copy_month(built_month, tmp_path)
+    files = catalog.issue_files(month.issues)
+    twin = month.issues / f"{files[2].stem}-second-thoughts.yaml"
+    twin.write_text(files[2].read_text(encoding="utf-8").replace("headline: '", "headline: 'New: ",
+                                                                  1), encoding="utf-8")
+    on_disk = {pdf: pdf.read_bytes() for pdf in (month.out / "2026-04").glob("*.pdf")}
+    for name in ("typeset", "render_edition", "render_archival"):
+        monkeypatch.setattr(pipeline, name, _refuse_to_render)
+    result = catalog.build_catalog(catalog.issue_files(month.issues), ["a4"], month.out, jobs=1)
+    assert sorted(o.source.name for o in result.failed) == sorted([files[2].name, twin.name])
+    assert len(result.up_to_date) == N - 1 and result.exit_code == 2
+    for outcome in result.failed:
+        [problem] = outcome.problems
+        other = twin if outcome.source.name == files[2].name else files[2]
+        assert f"is also the date of {other}" in problem and "edition.date" in problem
+    assert {pdf: pdf.read_bytes() for pdf in (month.out / "2026-04").glob("*.pdf")} == on_disk
+
+    # Named one by one (not incremental): the same refusal, and nothing written.
+    done = run_cli("build", files[2], twin, "--out", tmp_path / "named")
+    assert done.returncode == 2
+    assert done.stderr.count("one issue file per date") == 2, done.stderr
+    assert not (tmp_path / "named").exists()
+
+
 def test_empty_directory_is_bad_input(tmp_path):
     done = run_cli("build", "--all", tmp_path, "--out", tmp_path / "out")
     assert done.returncode == 2
