@@ -2,14 +2,18 @@
 
 A PDF is written to a temporary file beside its destination, flushed to disk, then renamed
 over it: readers (and the download site) see the previous complete file or the new
-complete file, never a partial one, even if the build is killed or the disk fills up.
+complete file, never a partial one, even if the build is killed or the disk fills up. A
+process killed mid-write cannot remove its temporary file; the next write of the same file
+removes any that is over an hour old (younger ones may be another build's, still writing).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +21,7 @@ if TYPE_CHECKING:  # the data model (pydantic) is not needed to print `printpost
     from .models import Edition
 
 DEFAULT_OUTPUT_DIR = Path("output")
+STALE_TEMPORARY_SECONDS = 3600  # no write takes this long: such a file's writer was killed
 
 
 def _umask() -> int:
@@ -68,9 +73,22 @@ def write_atomic(path: Path, data: bytes) -> None:
             os.fchmod(file.fileno(), _PUBLIC_MODE)  # mkstemp makes it private (0600)
             os.fsync(file.fileno())
         os.replace(temporary, path)
+        temporary = None
+        _remove_stale_temporaries(path)
     except BaseException as error:
         if temporary is not None:
             Path(temporary).unlink(missing_ok=True)
         if isinstance(error, OSError) and error.filename in (None, temporary):
             raise OSError(error.errno, error.strerror or str(error), str(path)) from error
         raise
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    """Temporary files of `path` left by writers that were killed (see write_atomic)."""
+    cutoff = time.time() - STALE_TEMPORARY_SECONDS
+    for stray in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        try:
+            if stray.stat().st_mtime < cutoff:
+                stray.unlink()
+        except OSError:
+            pass  # gone already, or not ours to remove: it does no harm

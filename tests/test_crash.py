@@ -157,12 +157,19 @@ def test_a_build_killed_at_any_moment_leaves_the_old_or_the_new_pdf(small_builds
     assert by_fault["kill-after-rename"]["strays"] == [], report
     assert runs[0]["state"] == "old", report  # killed early: nothing written
 
-    # A build after the crashes completes and replaces the old PDF, stray files or not.
+    # A build after the crashes completes and replaces the old PDF, stray files or not; a
+    # stray over an hour old is removed (its writer was killed), a younger one is left (it
+    # may be another build's, still writing).
     directory = tmp_path / f"run{TIMED_KILLS}"  # the kill mid-write left a temporary file
-    assert list((directory / "out").rglob("*.tmp"))
+    [stray] = list((directory / "out").rglob("*.tmp"))
+    two_hours_ago = time.time() - 7200
+    os.utime(stray, (two_hours_ago, two_hours_ago))
+    younger = stray.with_name(stray.name.replace(".tmp", "-younger.tmp"))
+    younger.write_bytes(b"%PDF-1.7 still being written")
     status, _, err = finish(start_build(builds.new, directory / "out", cwd=directory))
     assert status == 0, err
     assert _state(directory / "out", builds)[0] == "new"
+    assert list((directory / "out").rglob("*.tmp")) == [younger]
 
 
 def test_a_full_disk_is_one_clear_error_and_the_old_pdf_stays(small_builds, tmp_path):
