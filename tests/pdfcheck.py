@@ -64,22 +64,31 @@ def fonts_of(pdf: Path | bytes) -> list[dict]:
     return list(found.values())
 
 
-def placed_text(document, places: int = 3) -> list[tuple]:
-    """Every text box of a laid-out WeasyPrint document: (page, text, x, y, width, height) in
-    px to `places` decimals, in box-tree order. Two layouts that give the same list set the
-    same lines at the same places (to floating-point rounding, which the PDF's sixth decimal
-    can show)."""
+def placed_text(document) -> list[tuple]:
+    """Every text box of a laid-out WeasyPrint document: (page, text, x, y, width, height),
+    px, in box-tree order."""
     from weasyprint.formatting_structure import boxes
 
     found = []
 
     def walk(box, page):
         if isinstance(box, boxes.TextBox):
-            found.append((page, box.text, *(round(value, places) for value in (
-                box.position_x, box.position_y, box.width, box.height))))
+            found.append((page, box.text, box.position_x, box.position_y, box.width,
+                          box.height))
         for child in getattr(box, "children", ()):
             walk(child, page)
 
     for number, page in enumerate(document.pages, start=1):
         walk(page._page_box, number)
     return found
+
+
+def place_differences(first: list[tuple], second: list[tuple],
+                      tolerance: float = 1e-6) -> list[str]:
+    """Where two `placed_text` lists differ: the same words on the same pages, each at the
+    same place and size to `tolerance` px (floating-point rounding), or the differences."""
+    if len(first) != len(second):
+        return [f"{len(first)} text boxes against {len(second)}"]
+    return [f"{one} against {other}" for one, other in zip(first, second)
+            if one[:2] != other[:2]
+            or any(abs(a - b) > tolerance for a, b in zip(one[2:], other[2:]))][:5]
