@@ -426,8 +426,7 @@ def build_catalog(
     for outcome in quick_outcomes:
         if outcome.source not in clashes:
             done(outcome)
-    for task in [task for task in pending if task.source in clashes]:
-        pending.remove(task)
+    pending = [task for task in pending if task.source not in clashes]
     for source, problem in clashes.items():
         done(EditionOutcome(source, "failed", problems=[problem], exit_code=EXIT_BAD_INPUT))
 

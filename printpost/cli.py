@@ -114,7 +114,7 @@ def build(
         from . import catalog
 
         clashes = catalog.same_date_problems(
-            {path: catalog.edition_date(path) for path in dict.fromkeys(issues)})
+            {path: catalog.edition_date(path) for path in issues})
         for problem in clashes.values():
             _err(f"error: {problem}")
             status = EXIT_BAD_INPUT

@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from . import balance, linebreaks, startup
@@ -32,9 +33,22 @@ os.environ["FONTCONFIG_FILE"] = str(FONTS_DIR / "fonts.conf")
 ALLOWED_DIRS = (LAYOUTS_DIR, FONTS_DIR)
 _lock = threading.Lock()  # WeasyPrint's font handling is not thread-safe
 _font_config = None  # one per process: the bundled fonts are loaded into fontconfig once
-# Stylesheets parsed in this process (see _reused_stylesheets), by their source.
-_stylesheets: dict[tuple, tuple] = {}
 _MOST_STYLESHEETS = 64
+
+
+class _Parsed(NamedTuple):
+    """A stylesheet parsed once (see _reused_stylesheets), with what it registered."""
+
+    sheet: object  # weasyprint.CSS
+    font_config: object  # its @font-face rules were loaded into this one (held: see key)
+    counter_styles: dict
+    color_profiles: dict
+    served: list[str]  # the fetches its parse made
+    refused: list[str]
+
+
+# Stylesheets parsed in this process, by their source.
+_stylesheets: dict[tuple, _Parsed] = {}
 
 
 def _fonts():
@@ -130,15 +144,15 @@ def _reused_stylesheets(log: FetchLog):
             counters, profiles = type(options["counter_style"])(), {}
             sheet = parse(**{**options, "counter_style": counters, "color_profiles": profiles,
                              "page_rules": None, "layers": None})
-            _stylesheets[key] = (sheet, options["font_config"], counters, profiles,
-                                 log.served[served:], log.refused[refused:])
+            _stylesheets[key] = _Parsed(sheet, options["font_config"], counters, profiles,
+                                        log.served[served:], log.refused[refused:])
         else:
-            log.served.extend(_stylesheets[key][4])
-            log.refused.extend(_stylesheets[key][5])
-        sheet, _, counters, profiles, _, _ = _stylesheets[key]
-        options["counter_style"].update(counters)
-        options["color_profiles"].update(profiles)
-        return sheet
+            log.served.extend(_stylesheets[key].served)
+            log.refused.extend(_stylesheets[key].refused)
+        parsed = _stylesheets[key]
+        options["counter_style"].update(parsed.counter_styles)
+        options["color_profiles"].update(parsed.color_profiles)
+        return parsed.sheet
 
     css.CSS = reused
     try:

@@ -142,13 +142,12 @@ def _cached_hyphenation_patterns() -> None:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    """Other processes see the whole file or none; a cache that cannot be written is
-    only slower next time."""
+    """Other processes see the whole file or none (publish.write_atomic); a cache that
+    cannot be written is only slower next time."""
+    from .publish import write_atomic
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        partial.write_bytes(data)
-        os.replace(partial, path)
+        write_atomic(path, data)
     except OSError as error:
         log.debug("cannot write %s: %s", path, error)
 
