@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from . import compose
-from .linebreaks import HYPHENS, line_text
+from .engine.linebreaks import HYPHENS, line_text
 
 STORY = "lead"  # the story that may jump: the front page's lead
 _PARAGRAPH_ID = re.compile(rf"^{STORY}-p(\d+)$")

@@ -19,9 +19,9 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 
-from .balance import TOLERANCE, grid_height  # TOLERANCE: px of sub-pixel remainders
+from .engine.balance import TOLERANCE, grid_height  # TOLERANCE: px of sub-pixel remainders
 from .formats import Format
-from .linebreaks import HYPHENATED_LINES_LIMIT, hyphen_run, line_text
+from .engine.linebreaks import HYPHENATED_LINES_LIMIT, hyphen_run, line_text
 
 PX_PER_MM = 96 / 25.4
 PX_PER_PT = 96 / 72

@@ -9,22 +9,22 @@ every machine. The same HTML gives the same bytes (dates come from the edition).
 
 from __future__ import annotations
 
-import atexit
 import base64
 import hashlib
 import logging
 import mimetypes
 import os
-import shutil
 import threading
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
-from . import balance, linebreaks, startup
+from .engine import balance, linebreaks, startup
+from .engine.fonts import font_config
+from .engine.pdf import associate_once, fixed_document_id
+from .engine.stylesheets import reused_stylesheets
 from .resources import FONTS_DIR, LAYOUTS_DIR
 
 # Must be set before WeasyPrint (and so fontconfig) is first loaded in this process.
@@ -32,45 +32,6 @@ os.environ["FONTCONFIG_FILE"] = str(FONTS_DIR / "fonts.conf")
 
 ALLOWED_DIRS = (LAYOUTS_DIR, FONTS_DIR)
 _lock = threading.Lock()  # WeasyPrint's font handling is not thread-safe
-_font_config = None  # one per process: the bundled fonts are loaded into fontconfig once
-_MOST_STYLESHEETS = 64
-
-
-class _Parsed(NamedTuple):
-    """A stylesheet parsed once (see _reused_stylesheets), with what it registered."""
-
-    sheet: object  # weasyprint.CSS
-    font_config: object  # its @font-face rules were loaded into this one (held: see key)
-    counter_styles: dict
-    color_profiles: dict
-    served: list[str]  # the fetches its parse made
-    refused: list[str]
-
-
-# Stylesheets parsed in this process, by their source.
-_stylesheets: dict[tuple, _Parsed] = {}
-
-
-def _fonts():
-    global _font_config
-    if _font_config is None:
-        from weasyprint.text.fonts import FontConfiguration
-
-        _font_config = FontConfiguration()
-        atexit.register(release_fonts)
-    return _font_config
-
-
-def release_fonts() -> None:
-    """Remove the copies of the bundled fonts WeasyPrint keeps in a temporary folder for
-    fontconfig: its FontConfiguration removes them only when it is collected, which a
-    process ending need not do (and `printpost` ends without collecting)."""
-    global _font_config
-    if _font_config is not None and _font_config._folder:
-        shutil.rmtree(_font_config._folder, ignore_errors=True)
-        _font_config._folder = None
-    _font_config = None
-    _stylesheets.clear()  # their @font-face rules were loaded into that configuration
 
 
 class RenderError(Exception):
@@ -112,53 +73,6 @@ def _make_fetcher(log: FetchLog):
             return URLFetcherResponse(url, path.read_bytes(), headers={"Content-Type": media_type})
 
     return SandboxedFetcher()
-
-
-@contextmanager
-def _reused_stylesheets(log: FetchLog):
-    """While inside, a stylesheet WeasyPrint finds in the HTML (a <link> to a file in
-    layouts/, or a <style>) is parsed once per process and reused by every later edition,
-    format and copyfit pass with the same source: tinycss2 parsing the print CSS and
-    fonts.css again was a twentieth of a render. What a stylesheet registers beyond its
-    rules (counter styles, colour profiles) is registered again, and the fetches its first
-    parse made are logged again, so the sandbox's log reads as if it had been parsed."""
-    from weasyprint import css
-
-    parse = css.CSS
-    reusable = {"url", "string", "base_url", "url_fetcher", "media_type", "font_config",
-                "counter_style", "color_profiles", "page_rules", "layers", "_check_mime_type"}
-
-    def reused(**options):
-        url, string = options.get("url"), options.get("string")
-        path = _allowed_file(url) if url is not None else None
-        if set(options) - reusable or (url is None) == (string is None) or (url and not path):
-            return parse(**options)  # an @import into its parent, or a refused URL
-        key = (url, options.get("base_url"), string if path is None else path.read_bytes(),
-               options["media_type"], id(options["font_config"]))
-        if key not in _stylesheets:
-            if len(_stylesheets) >= _MOST_STYLESHEETS:
-                _stylesheets.clear()
-            served, refused = len(log.served), len(log.refused)
-            # Its own page rules, layers and counter styles, not the document's, so that it
-            # carries only its own to the next document.
-            counters, profiles = type(options["counter_style"])(), {}
-            sheet = parse(**{**options, "counter_style": counters, "color_profiles": profiles,
-                             "page_rules": None, "layers": None})
-            _stylesheets[key] = _Parsed(sheet, options["font_config"], counters, profiles,
-                                        log.served[served:], log.refused[refused:])
-        else:
-            log.served.extend(_stylesheets[key].served)
-            log.refused.extend(_stylesheets[key].refused)
-        parsed = _stylesheets[key]
-        options["counter_style"].update(parsed.counter_styles)
-        options["color_profiles"].update(parsed.color_profiles)
-        return parsed.sheet
-
-    css.CSS = reused
-    try:
-        yield
-    finally:
-        css.CSS = parse
 
 
 @dataclass
@@ -226,31 +140,6 @@ def _identifier(html: str, attachments: Sequence[Attachment]) -> bytes:
     return digest.hexdigest().encode("ascii")
 
 
-@contextmanager
-def _document_id(identifier: bytes):
-    """PDF/X-4 metadata carries an XMP DocumentID that WeasyPrint 70 draws at random
-    (uuid4 in weasyprint/pdf/metadata.py): here it is derived from the PDF's identifier,
-    so the same edition gets the same bytes."""
-    import uuid
-
-    from weasyprint.pdf import metadata
-
-    random_id = metadata.uuid4
-    metadata.uuid4 = lambda: uuid.UUID(bytes=hashlib.md5(identifier).digest())
-    try:
-        yield
-    finally:
-        metadata.uuid4 = random_id
-
-
-def _associate_once(document, pdf) -> None:
-    """WeasyPrint 70 lists each attachment twice in the catalog's /AF; once is right."""
-    if "AF" in pdf.catalog:
-        unique = list(dict.fromkeys(pdf.catalog["AF"]))
-        pdf.catalog["AF"].clear()
-        pdf.catalog["AF"].extend(unique)
-
-
 def _epoch(created: str) -> str:
     import datetime as dt
 
@@ -295,14 +184,14 @@ def render(html: str, *, created: str, pdf_variant: str | None = None,
     `created` (ISO 8601) fixes the embedded dates; `grid` (px) is the baseline grid's line,
     which whole sets of columns are made a whole number of."""
     log = FetchLog()
-    with (_weasyprint_session(created) as (weasyprint, _), _reused_stylesheets(log),
+    with (_weasyprint_session(created) as (weasyprint, _), reused_stylesheets(log, _allowed_file),
           balance.balanced_columns(grid),
           linebreaks.limited_hyphenation(), linebreaks.kept_lines()):
         document = weasyprint.HTML(
             string=html,
             base_url=LAYOUTS_DIR.as_uri() + "/",
             url_fetcher=_make_fetcher(log),
-        ).render(font_config=(fonts := _fonts()), stylesheets=[
+        ).render(font_config=(fonts := font_config()), stylesheets=[
             # Extra rules from printpost itself (copyfit, tests), never from issue data.
             weasyprint.CSS(string=css, base_url=LAYOUTS_DIR.as_uri() + "/",
                            url_fetcher=_make_fetcher(log), font_config=fonts)
@@ -310,12 +199,12 @@ def render(html: str, *, created: str, pdf_variant: str | None = None,
 
     def write_pdf() -> tuple[bytes, list[str]]:
         identifier = _identifier(html, attachments)
-        with _weasyprint_session(created) as (weasyprint, notdef), _document_id(identifier):
+        with _weasyprint_session(created) as (weasyprint, notdef), fixed_document_id(identifier):
             pdf = document.write_pdf(
                 pdf_identifier=identifier,
                 pdf_variant=pdf_variant,
                 attachments=[_embedded(weasyprint, item, created) for item in attachments],
-                finisher=_associate_once if attachments else None,
+                finisher=associate_once if attachments else None,
             )
         return pdf, notdef
 

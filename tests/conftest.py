@@ -41,5 +41,5 @@ def pytest_sessionfinish(session, exitstatus):
     temporary copies of the bundled fonts, as the `printpost` command does."""
     import sys
 
-    if "printpost.render" in sys.modules:
-        sys.modules["printpost.render"].release_fonts()
+    if "printpost.engine.fonts" in sys.modules:
+        sys.modules["printpost.engine.fonts"].release_fonts()

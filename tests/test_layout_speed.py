@@ -1,6 +1,6 @@
 """The layout shortcuts change how much work a page takes, never what it looks like: columns
-balanced by printpost/balance.py read as WeasyPrint's own, lines kept by
-printpost/linebreaks.py are the lines set again, and the work they save is counted."""
+balanced by printpost/engine/balance.py read as WeasyPrint's own, lines kept by
+printpost/engine/linebreaks.py are the lines set again, and the work they save is counted."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pikepdf
 import pytest
 
 from printpost import compose, load, preflight, render
+from printpost.engine import stylesheets
 from printpost.formats import get_format
 
 from conftest import SAMPLES
@@ -234,7 +235,7 @@ def test_stylesheets_are_parsed_once_per_process_with_the_same_bytes(monkeypatch
         return parse(**options)
 
     monkeypatch.setattr(weasyprint.css, "CSS", counting)
-    monkeypatch.setattr(render, "_stylesheets", {})
+    monkeypatch.setattr(stylesheets, "_stylesheets", {})
     first = render.render(html, created=CREATED, pdf_variant="pdf/x-4")
     assert any(url.endswith("/base.css") for url in parsed) and "<style>" in parsed, parsed
     parsed.clear()
@@ -330,7 +331,7 @@ def test_first_pass_has_no_ladders_or_off_grid_frames(format_name, sample):
 
 def _lines(breaks: str, step: float = 16.0):
     """Lines one step high; 'b' where a column may end after the line, '.' where not."""
-    from printpost import balance
+    from printpost.engine import balance
 
     return [balance._Line(index * step, (index + 1) * step, mark == "b", None)
             for index, mark in enumerate(breaks)]
@@ -343,7 +344,7 @@ def _lines(breaks: str, step: float = 16.0):
     ("...b...bbb", 3, [4, 4, 2]),  # the breaks allow no better
 ])
 def test_columns_are_made_level_as_the_breaks_allow(breaks, count, expected):
-    from printpost import balance
+    from printpost.engine import balance
 
     lines = _lines(breaks)
     height = balance._least_height(lines, count, 0)

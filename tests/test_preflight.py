@@ -9,7 +9,8 @@ import re
 
 import pytest
 
-from printpost import compose, linebreaks, load, pipeline, preflight, render
+from printpost import compose, load, pipeline, preflight, render
+from printpost.engine import linebreaks
 from printpost.formats import formats, get_format
 
 from conftest import SAMPLES
@@ -91,7 +92,7 @@ LADDER = ('<div class="story-body"><p style="width: 30mm; hyphens: auto; text-al
 
 def test_hyphenation_ladder_fires(monkeypatch):
     # The line breaker allows no ladder (below): measured here as WeasyPrint breaks lines.
-    monkeypatch.setattr(render.linebreaks, "limited_hyphenation", contextlib.nullcontext)
+    monkeypatch.setattr(linebreaks, "limited_hyphenation", contextlib.nullcontext)
     report = measure(LADDER)
     assert report.measurements["hyphen_ladders"] >= 1
     assert "hyphen-ladder" in checks(report)
@@ -267,7 +268,7 @@ def test_copyfit_ends_a_ladder_in_one_pass(monkeypatch):
     (Copyfit's fix for a ladder the line breaker lets through: here it is switched off.)"""
     from printpost import copyfit
 
-    monkeypatch.setattr(render.linebreaks, "limited_hyphenation", contextlib.nullcontext)
+    monkeypatch.setattr(linebreaks, "limited_hyphenation", contextlib.nullcontext)
     text = " ".join(["internationalization"] * 12)
     html = f"""<html lang="en"><head><link rel="stylesheet" href="fonts.css">
       <style>@page {{ size: 120mm 90mm; margin: 10mm }} html {{ font: 9pt/12pt "PT Serif"; }}

@@ -587,7 +587,7 @@ def test_valid_editions_build_and_print_every_headline_and_paragraph(example):
 @given(files())
 @settings(max_examples=RENDERED)
 def test_lines_kept_for_a_second_layout_are_the_lines_set_again(example):
-    """printpost/linebreaks.py reuses a paragraph's lines when it is laid out again as wide
+    """printpost/engine/linebreaks.py reuses a paragraph's lines when it is laid out again as wide
     (the listing's columns, the opinion row): on any copy, the same lines at the same places
     as setting every line anew, and the same text in the PDF."""
     data, text, suffix = example

@@ -194,7 +194,7 @@ atexit.register(report)
 
 def test_startup_cache_gives_the_same_bytes_without_parsing_c(small_builds,
                                                                             tmp_path):
-    # printpost/startup.py: WeasyPrint's C declarations (and pyphen's patterns) kept in the
+    # printpost/engine/startup.py: WeasyPrint's C declarations (and pyphen's patterns) kept in the
     # user's cache (here an empty one) the first time, and reused by every later process.
     cache = tmp_path / "cache"
 

@@ -144,7 +144,7 @@ def _cached_hyphenation_patterns() -> None:
 def _write_atomic(path: Path, data: bytes) -> None:
     """Other processes see the whole file or none (publish.write_atomic); a cache that
     cannot be written is only slower next time."""
-    from .publish import write_atomic
+    from ..publish import write_atomic
 
     try:
         write_atomic(path, data)

@@ -9,7 +9,7 @@ A line ends in a hyphen as preflight reads it (`hyphen_run`); the run is remembe
 a line ends in the paragraph, so a paragraph resumed in the next column or page (or laid
 out again by balancing) breaks the same way. A word too long for a line is still hyphenated.
 
-Kept lines (`kept_lines`): balancing lays a listing out twice (printpost/balance.py), a
+Kept lines (`kept_lines`): balancing lays a listing out twice (printpost/engine/balance.py), a
 flex row lays its items out to size them and again to place them, and every time WeasyPrint
 sets every paragraph into lines anew: shaping with Pango, hyphenating with pyphen, trying
 the next word, justifying. A paragraph laid out again as wide as before and from the same
