@@ -191,7 +191,9 @@ def check(
 
     Checks overflow, widows and orphans, stranded heads, column balance, hyphenation
     ladders, missing glyphs, text under 6 pt, QR code size and quiet zone, page count,
-    and the share of body lines on the baseline grid. Exit status 1 on any error.
+    and the share of body lines on the baseline grid; per page, how full it is, boxes
+    split that must stay whole, uneven listing columns and text columns too narrow or too
+    wide (--json: measurements.pages). Exit status 1 on any error.
 
     Examples:
 

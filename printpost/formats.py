@@ -43,6 +43,14 @@ class Format:
     # The colour of the QR code, drawn as an image outside the CSS: process black alone on a
     # press (an RGB black prints in four inks, and plates out of register blur the modules).
     qr_color: str = "#000000"
+    # Preflight's page measures (printpost/pages.py): the least share of its text area a page
+    # must fill (the last page less), the gap between pieces still counted as filled, how far
+    # apart listing columns may end, and the measure of a text column, in characters.
+    min_page_fill_pct: float = 85.0
+    min_last_page_fill_pct: float = 50.0
+    fill_gap_lines: float = 2.0
+    max_listing_spread_lines: float = 2.0
+    measure_chars: tuple[int, int] = (25, 75)
 
     @property
     def stylesheet(self) -> str | None:
@@ -61,6 +69,8 @@ def formats() -> dict[str, Format]:
         unknown = set(values) - known
         if unknown:
             raise ValueError(f"layouts/formats.toml [{name}]: unknown keys {sorted(unknown)}")
+        if "measure_chars" in values:
+            values = {**values, "measure_chars": tuple(values["measure_chars"])}
         result[name] = Format(name=name, **values)
     return result
 

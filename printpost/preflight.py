@@ -5,7 +5,9 @@ anything is written), not from re-reading the PDF:
 
 - overflow: a box or a line that reaches past the page area or past its column;
 - widows and orphans: a paragraph split across columns or pages leaving one line alone;
-- stranded heads: a heading that ends a column or page while its story goes on elsewhere;
+- page measures (printpost/pages.py): each page's fill and blank column feet, boxes that
+  must stay whole split, stranded heads (with their kicker, dek or intro), uneven listing
+  columns, text columns outside the profile's measure;
 - column imbalance: column bottoms of one story differing by more than a line;
 - hyphenation ladders: more than two hyphenated line ends in a row;
 - missing glyphs, text under 6 pt, a QR code under 20 mm or without its quiet zone;
@@ -65,7 +67,15 @@ class Report:
         return (f"preflight {self.format}: {len(self.errors)} errors, "
                 f"{len(self.findings) - len(self.errors)} warnings; {self.pages} pages, "
                 f"{m['body_lines_on_grid_pct']:.1f}% of body lines on the grid, "
-                f"QR {m['qr_width_mm']:.1f} mm")
+                f"QR {m['qr_width_mm']:.1f} mm{self._fill_summary()}")
+
+    def _fill_summary(self) -> str:
+        least, last = (self.measurements.get(key) for key in ("least_fill_pct",
+                                                               "last_page_fill_pct"))
+        if last is None:
+            return ""
+        return (f", pages {least:.0f}+ % filled, the last {last:.0f} %" if least is not None
+                else f", the page {last:.0f} % filled")
 
     def as_dict(self) -> dict:
         return {"format": self.format, "pages": self.pages, "target_pages": self.target_pages,
@@ -132,7 +142,6 @@ class _Measure:
         self.findings: list[Finding] = []
         self.line_height_px = _length_px(fmt.line_height)
         self.fragments: dict[int, list[tuple[int, object, int, str]]] = defaultdict(list)
-        self.flow: list[tuple[object, int, object, str, float]] = []
         self.baselines: list[tuple[int, float]] = []
         self.section_baselines: dict[tuple[int, str], list[float]] = defaultdict(list)
         # The grid of a page: where the baselines of body lines set from the top of the
@@ -164,7 +173,6 @@ class _Measure:
             self._columns(page_box, number)
             self._ladders(page_box, number)
         self._splits()
-        self._stranded()
         self._off_grid()
         for frame, fragments in self.frames.items():
             # A block split over pages fills its first page anyway: only whole blocks.
@@ -207,7 +215,6 @@ class _Measure:
             lines = sum(1 for child in box.children if isinstance(child, b.LineBox))
             self.fragments[id(box.element)].append(
                 (page, column, lines, _nearest_id(path + [box], paragraphs=True)))
-            self.flow.append((box.element, page, column, story, _bottom(box)))
 
     def _line(self, line, path, page, story):
         parent = path[-1]
@@ -271,14 +278,11 @@ class _Measure:
         spread = (max(bottoms) - min(bottoms)) / self.line_height_px
         if "story-body" in _classes(box):
             self.column_spread_lines = max(self.column_spread_lines, spread)
-        if spread > 1 + TOLERANCE / self.line_height_px:
-            # Stories must end level; listings are made of indivisible items, so
-            # their spread is reported but not an error.
-            story_text = "story-body" in _classes(box)
+        if spread > 1 + TOLERANCE / self.line_height_px and "story-body" in _classes(box):
+            # Stories must end level (listings: pages.py, listing-balance).
             story = _story_of(path + [box])
             self.add("column-balance", page, f"column bottoms differ by {spread:.1f} lines",
-                     story, "error" if story_text else "warning", target=story,
-                     amount=len(columns), lines=round(spread, 2))
+                     story, target=story, amount=len(columns), lines=round(spread, 2))
 
     def _ladders(self, page_box, page):
         b = self.boxes
@@ -329,15 +333,6 @@ class _Measure:
             if 0 < last_lines < 2:
                 self.add("widow", page, "a paragraph leaves its last line alone at a column head",
                          story, target=target)
-
-    def _stranded(self):
-        for (element, page, column, story, _), following in zip(self.flow, self.flow[1:]):
-            if not HEADING_CLASSES & set((element.get("class") or "").split()):
-                continue
-            _, next_page, next_column, _, _ = following
-            if next_page != page or (column is not None and next_column is not column):
-                self.add("stranded-head", page, f"heading {_element_text(element)[:40]!r} ends a "
-                         "column or page; its story starts on the next", story)
 
 
 def _section_of(path: list) -> str:
@@ -416,8 +411,12 @@ def add_missing_glyphs(report: Report, messages: list[str]) -> None:
 
 def preflight(document, fmt: Format, *, missing_glyphs: list[str] = ()) -> Report:
     """Measure a rendered document (render.Rendered.document) in the given format."""
+    from .pages import PageMeasure
+
     measure = _Measure(document, fmt)
     measure.run()
+    page_figures = PageMeasure(document, fmt, measure.line_height_px, measure.add).run()
+    measure.findings.sort(key=lambda finding: finding.page)
     pages = len(document.pages)
     for message in missing_glyphs:
         measure.add("missing-glyph", 0, message)
@@ -437,5 +436,12 @@ def preflight(document, fmt: Format, *, missing_glyphs: list[str] = ()) -> Repor
         "body_lines": len(measure.baselines),
         "body_lines_on_grid_pct": round(grid_share(measure.baselines, measure.line_height_px, measure.grid), 1),
         "qr_width_mm": round(measure.qr_width_mm, 1),
+        "whole_boxes_split": counts["split-box"],
+        "listing_columns_uneven": counts["listing-balance"],
+        "measures_out_of_range": counts["measure"],
+        "pages_underfilled": counts["page-fill"],
+        "least_fill_pct": min((f.fill_pct for f in page_figures[:-1]), default=None),
+        "last_page_fill_pct": page_figures[-1].fill_pct if page_figures else None,
+        "pages": [figures.as_dict() for figures in page_figures],
     }
     return report

@@ -28,8 +28,18 @@ def measure(body: str, css: str = "", fmt=A4) -> preflight.Report:
     return preflight.preflight(rendered.document, fmt, missing_glyphs=rendered.notdef)
 
 
+# The page measures (fill, whole boxes, measure: tests/test_pages.py) judge pages; the small
+# documents here are not pages of an edition, so they are left out of what these tests see.
+PAGE_CHECKS = {"page-fill", "measure", "split-box", "listing-balance"}
+
+
 def checks(report) -> list[str]:
-    return sorted(finding.check for finding in report.errors)
+    return sorted(finding.check for finding in report.errors if finding.check not in PAGE_CHECKS)
+
+
+def edition_errors(report) -> list[str]:
+    """Errors of an edition's report but the page measures (judged in tests/test_pages.py)."""
+    return [str(finding) for finding in report.errors if finding.check not in PAGE_CHECKS]
 
 
 WORDS = " ".join(["the desk sets the copy in even columns"] * 6)
@@ -157,7 +167,7 @@ def test_off_grid_lines_are_measured():
 def test_samples_pass_preflight_in_a4(built_samples, sample):
     [output] = built_samples[sample].outputs
     report = output.preflight
-    assert report.errors == [], [str(f) for f in report.errors]
+    assert edition_errors(report) == []
     m = report.measurements
     assert m["overflows"] == m["widows"] == m["orphans"] == m["stranded_heads"] == 0
     assert m["hyphen_ladders"] == 0 and m["missing_glyphs"] == 0 and m["small_text"] == 0
@@ -170,7 +180,7 @@ def test_samples_pass_preflight_in_a4(built_samples, sample):
 @pytest.mark.parametrize("format_name", ["letter", "ereader"])
 def test_newest_sample_passes_preflight_in_other_home_formats(format_name):
     _, report = pipeline.typeset(load.load(SAMPLES[-1]), format_name)
-    assert report.errors == [], [str(f) for f in report.errors]
+    assert edition_errors(report) == []
     assert report.measurements["overflows"] == 0
 
 
@@ -180,7 +190,7 @@ def test_samples_pass_preflight_in_press_on_their_four_pages(sample):
     story whose last leg would be short), the body on the grid, the back-page house ad's QR
     code at 90 mm."""
     rendered, report = pipeline.typeset(load.load(sample), "press")
-    assert report.errors == [], [str(f) for f in report.errors]
+    assert edition_errors(report) == []
     m = report.measurements
     assert rendered.pages == report.pages == get_format("press").target_pages == 4
     assert m["overflows"] == m["widows"] == m["orphans"] == m["stranded_heads"] == 0
