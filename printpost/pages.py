@@ -210,7 +210,7 @@ class PageMeasure:
         """Characters of each full line of body text, by the column it is set in."""
         if NOT_TEXT_CLASSES & _classes(box) or not any(TEXT_CLASSES & _classes(p) for p in path):
             return
-        from .linebreaks import line_text
+        from .engine.linebreaks import line_text
 
         lines = [child for child in box.children if isinstance(child, self.b.LineBox)]
         if column is not None:
