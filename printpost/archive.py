@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import catalog, compose, publish, raster
+from .exitcodes import EXIT_BAD_INPUT, EXIT_BUILD_FAILED
 from .formats import get_format
 from .pipeline import ARCHIVAL_VARIANT, SOURCE_MEDIA_TYPES
 
@@ -37,7 +38,7 @@ PRINT_FLAG = 4  # annotation flag bit 3: PDF/A wants every annotation printable
 class ArchiveError(Exception):
     """The month cannot be archived; `exit_code` says whether the input or the build is at fault."""
 
-    def __init__(self, message: str, exit_code: int = catalog.EXIT_BAD_INPUT):
+    def __init__(self, message: str, exit_code: int = EXIT_BAD_INPUT):
         super().__init__(message)
         self.exit_code = exit_code
 
@@ -129,7 +130,7 @@ def render_front(month: str, records: list[catalog.Record], pdfs: list[bytes],
             return Front(rendered.pdf, rendered.pages, starts)
         front_pages = rendered.pages
     raise ArchiveError(f"{month}: the contents' page count does not settle",
-                       catalog.EXIT_BUILD_FAILED)
+                       EXIT_BUILD_FAILED)
 
 
 def _media_type(name: str) -> str:

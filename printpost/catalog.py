@@ -28,9 +28,9 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from . import __version__, load, publish
+from .exitcodes import EXIT_BAD_INPUT, EXIT_BUILD_FAILED, EXIT_OK
 from .resources import FONTS_DIR, LAYOUTS_DIR
 
-EXIT_OK, EXIT_BUILD_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 _DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.(ya?ml|json)$", re.IGNORECASE)
 
 

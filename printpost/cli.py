@@ -1,6 +1,7 @@
 """The `printpost` command: a thin layer over the pipeline.
 
-Exit codes: 0 ok, 1 build failure, 2 bad input (invalid data, missing file, bad option).
+`main(argv)` runs one command in this process and returns its exit status
+(printpost/exitcodes.py: 0 ok, 1 build failure, 2 bad input); `run` is the console script.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import json
 import os
 import sys
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -18,9 +20,8 @@ import typer
 
 # Only what the options need: `printpost --help` must not load the data model or layouts.
 from . import publish
+from .exitcodes import EXIT_BAD_INPUT, EXIT_BUILD_FAILED, EXIT_OK
 from .formats import DEFAULT_FORMAT, formats
-
-EXIT_OK, EXIT_BUILD_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 app = typer.Typer(
     add_completion=False,
@@ -502,20 +503,31 @@ def watch(
         raise typer.Exit(EXIT_OK) from None
 
 
-def main() -> None:
-    """The `printpost` command. It ends without tearing the interpreter down: a build leaves
-    a large graph of layout boxes and Pango objects that Python would free one by one (0.15 s
-    of an editor's two-second build) just before the process ends anyway. Exit handlers run
-    (render's among them: the temporary copies of the fonts are removed) and output is
-    flushed first; the status is typer's."""
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one printpost command in this process and return its exit status
+    (printpost/exitcodes.py), as WeasyPrint's and MkDocs' entry points do: `argv` is the
+    command line after the program name (default: this process's). Nothing here ends the
+    process: typer reports usage errors and ends a command with SystemExit, caught here."""
     try:
-        app()
-        status = 0
+        app(args=sys.argv[1:] if argv is None else list(argv), prog_name="printpost")
     except SystemExit as done:
         status = done.code
-    if isinstance(status, str):
+    else:
+        status = EXIT_OK
+    if isinstance(status, str):  # SystemExit("message"): printed, as Python prints it
         print(status, file=sys.stderr)
-        status = 1
+        return EXIT_BUILD_FAILED
+    return status or EXIT_OK
+
+
+def run() -> None:
+    """The `printpost` console script (and `python -m printpost`): `main()`, then the
+    process ends without tearing the interpreter down: a build leaves a large graph of
+    layout boxes and Pango objects that Python would free one by one (0.15 s of an
+    editor's two-second build) just before the process ends anyway. Exit handlers run
+    (the temporary copies of the fonts are removed: engine/fonts.py) and output is
+    flushed first."""
+    status = main()
     if threading.active_count() > 1:
         sys.exit(status)  # a thread still running (none should be) ends as Python ends it
     atexit._run_exitfuncs()
@@ -524,4 +536,4 @@ def main() -> None:
             stream.flush()
         except (OSError, ValueError):  # a closed pipe: nothing more can be said
             pass
-    os._exit(status or 0)
+    os._exit(status)

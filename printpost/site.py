@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from . import archive, catalog, compose, load, publish, raster
+from .exitcodes import EXIT_OK
 from .formats import formats as known_formats
 from .formats import get_format
 from .models import FIRST_ISSUE_DATE
@@ -42,7 +43,7 @@ class SiteResult:
     months: list[str]
     build: catalog.CatalogResult
     problems: list[str] = field(default_factory=list)  # months whose archive failed
-    exit_code: int = catalog.EXIT_OK
+    exit_code: int = EXIT_OK
 
 
 def human_size(size: int) -> str:
