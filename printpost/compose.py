@@ -2,43 +2,21 @@
 
 All markup lives in `layouts/`; this module only prepares values for the templates.
 Copy is always escaped (autoescape on); the one inline markup editors may use is
-`*emphasis*`, `**strong**` and `[text](https://link)`, applied after escaping.
+`*emphasis*`, `**strong**` and `[text](https://link)`, parsed by `markup`.
 """
 
 from __future__ import annotations
 
 import base64
-import re
 from functools import cache
 
 import qrcode
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
-from markupsafe import Markup, escape
 
 from .formats import Format
+from .markup import inline, plain  # the templates' filters; jumps and tests use them from here
 from .models import Issue
 from .resources import LAYOUTS_DIR
-
-_LINK = re.compile(r"\[([^\]\n]+)\]\((https?://[^\s()<>]+)\)")
-_STRONG = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
-_EMPHASIS = re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])")
-
-
-def inline(text: str) -> Markup:
-    """Escape copy, then apply the documented inline markup."""
-    html = str(escape(text))
-    html = _LINK.sub(r'<a href="\2">\1</a>', html)
-    html = _STRONG.sub(r"<strong>\1</strong>", html)
-    html = _EMPHASIS.sub(r"<em>\1</em>", html)
-    return Markup(html)
-
-
-def plain(text: str) -> str:
-    """Copy with the inline markup removed (for metadata and checks)."""
-    text = _LINK.sub(r"\1", text)
-    text = _STRONG.sub(r"\1", text)
-    return _EMPHASIS.sub(r"\1", text)
-
 
 def compact_number(value: int) -> str:
     """157000 → 157k, 1250000 → 1.3M: how star counts are printed."""

@@ -1,0 +1,70 @@
+"""Inline markup (*emphasis*, **strong**, [text](url)) is parsed, not substituted: links
+first, emphasis never inside a URL, proper nesting, everything else literal (issue 19, 4)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pypdf
+import pytest
+from ruamel.yaml import YAML
+
+from editions import _yaml_text, small_edition
+from printpost import compose, load, pipeline
+
+WAYBACK = "https://web.archive.org/web/*/example.com/*"
+
+
+@pytest.mark.parametrize("copy, html", [
+    (f"[Wayback]({WAYBACK})", f'<a href="{WAYBACK}">Wayback</a>'),
+    ("*see [this](https://ex.com/x*) now*",
+     '<em>see <a href="https://ex.com/x*">this</a> now</em>'),
+    ("[*new*](https://q.example/_a_) and **[strong](https://s.example)**",
+     '<a href="https://q.example/_a_"><em>new</em></a> and '
+     '<strong><a href="https://s.example">strong</a></strong>'),
+    ("***both*** and *a **b** c*", "<em><strong>both</strong></em> and <em>a <strong>b</strong> c</em>"),
+    ("[Wiki](https://en.wikipedia.org/wiki/Tensor_(machine_learning))",
+     '<a href="https://en.wikipedia.org/wiki/Tensor_(machine_learning)">Wiki</a>'),
+])
+def test_links_first_and_proper_nesting(copy, html):
+    assert str(compose.inline(copy)) == html
+
+
+@pytest.mark.parametrize("copy", [
+    "__init__ and text_generation",  # only * marks emphasis
+    "&amp; &#169; C:\\path `code` <https://a.example> <b>x</b>",
+    "# not a heading", "- not a list", "1. not a list", "> not a quote", "---",
+    "![not an image](https://i.example/x.png)",
+    '[titles](https://t.example "are not links")',
+    "[empty]()", "[relative](page.html)", "[bad](https://[x)", "[js](javascript:alert(1))",
+    "[angle](<https://a.example>)", "2 * 3 * 4",
+])
+def test_everything_else_is_literal(copy):
+    expected = (copy.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                .replace('"', "&#34;").replace("'", "&#39;"))
+    if copy.startswith("!["):  # the brackets after ! are a link
+        expected = '!<a href="https://i.example/x.png">not an image</a>'
+    assert str(compose.inline(copy)) == expected
+    if not copy.startswith("!["):
+        assert compose.plain(copy) == copy
+
+
+def test_plain_takes_the_markup_out():
+    assert compose.plain(f"*see* [**this**]({WAYBACK}) now") == "see this now"
+
+
+def test_the_pdf_link_is_the_url_as_written(tmp_path):
+    data = YAML(typ="safe").load(small_edition())
+    data["reading"][0]["description"] = (f"Every copy on [Wayback]({WAYBACK}); "
+                                         "*see [this](https://ex.example/x*) now*.")
+    path = tmp_path / "2026-04-19.yaml"
+    path.write_text(_yaml_text(data), encoding="utf-8")
+    rendered = pipeline.render_edition(load.load(path))
+    import io
+
+    uris = [annotation.get_object()["/A"]["/URI"]
+            for page in pypdf.PdfReader(io.BytesIO(rendered.pdf)).pages
+            for annotation in page.get("/Annots") or []
+            if "/URI" in annotation.get_object().get("/A", {})]
+    assert WAYBACK in uris and "https://ex.example/x*" in uris
+    assert not any("%3C" in uri or "<em>" in uri for uri in uris)
