@@ -233,7 +233,7 @@ def build_edition(task: EditionTask) -> EditionOutcome:
     try:
         loaded, warnings = pipeline.check(task.source)
     except load.InvalidIssue as error:
-        return EditionOutcome(task.source, "failed", problems=[str(p) for p in error.problems],
+        return EditionOutcome(task.source, "failed", problems=[p.report() for p in error.problems],
                               exit_code=EXIT_BAD_INPUT)
     edition = loaded.issue.edition
     outcome = EditionOutcome(task.source, "up to date", warnings=warnings)

@@ -133,7 +133,7 @@ def build(
                 result = pipeline.build(path, names, out)
             except load.InvalidIssue as error:
                 for problem in error.problems:
-                    _err(f"error: {problem}")
+                    _err(f"error: {problem.report()}")
                 status = max(status, EXIT_BAD_INPUT)
             except render.RenderError as error:
                 _err(f"error: {path}: {error}")
@@ -172,7 +172,7 @@ def validate(issues: IssueFiles) -> None:
             loaded, warnings = pipeline.check(path)
         except load.InvalidIssue as error:
             for problem in error.problems:
-                _err(f"error: {problem}")
+                _err(f"error: {problem.report()}")
             status = EXIT_BAD_INPUT
             continue
         for warning in warnings:
@@ -222,7 +222,7 @@ def check(
                         print(f"  {finding}")
         except load.InvalidIssue as error:
             for problem in error.problems:
-                _err(f"error: {problem}")
+                _err(f"error: {problem.report()}")
             status = EXIT_BAD_INPUT
         except render.RenderError as error:
             _err(f"error: {path}: {error}")
@@ -293,7 +293,7 @@ def preview(
         rendered, _ = pipeline.typeset(loaded, format)  # as `build` sets it
     except load.InvalidIssue as error:
         for problem in error.problems:
-            _err(f"error: {problem}")
+            _err(f"error: {problem.report()}")
         raise typer.Exit(EXIT_BAD_INPUT) from None
     except render.RenderError as error:
         _err(f"error: {issue}: {error}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import reprlib
+import unicodedata
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -20,9 +20,12 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
+
+from . import messages, urls
 
 FIRST_ISSUE_DATE = dt.date(2026, 1, 29)
 """Issue #1 appeared on this date; the paper is daily, so the number follows from the date."""
@@ -34,12 +37,72 @@ def issue_number(date: dt.date) -> int:
     return (date - FIRST_ISSUE_DATE).days + 1
 
 
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+def _refused_characters() -> re.Pattern:
+    """Characters no output can carry, however they were written (raw, or as a JSON or YAML
+    escape such as "\\ufffe"): what XML 1.0 forbids (C0 controls but tab and line feed,
+    lone UTF-16 halves, U+FFFE, U+FFFF), which would make the site's feed ill-formed; the
+    C1 controls and DEL, which XML allows but nothing prints; Unicode's other noncharacters
+    (U+FDD0 to U+FDEF and the last two of every plane); and the line and paragraph
+    separators, which would break a line the copy does not."""
+    noncharacters = "".join(f"{chr(plane + 0xFFFE)}{chr(plane + 0xFFFF)}"
+                            for plane in range(0x10000, 0x110000, 0x10000))
+    return re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff"
+                      f"\ufdd0-\ufdef\ufffe\uffff{noncharacters}]")
 
 
-def _no_control_chars(value: str) -> str:
-    if match := _CONTROL_CHARS.search(value):
-        raise ValueError(f"contains the control character U+{ord(match.group()):04X}")
+_REFUSED = _refused_characters()
+# Characters that print nothing although they are neither white space nor format characters
+# (category Cf: ZWSP, joiners, soft hyphen, BOM, bidi marks): fillers, the blank Braille
+# pattern, the combining grapheme joiner and variation selectors. Copy of only these, or of
+# white space and format characters, is empty copy.
+_BLANK = re.compile("[\u115f\u1160\u17b4\u17b5\u2800\u3164\uffa0\u034f\ufe00-\ufe0f"
+                    "\U000e0100-\U000e01ef]")
+
+
+def _visible(char: str) -> bool:
+    return not (char.isspace() or _BLANK.match(char)
+                or unicodedata.category(char) in ("Cf", "Zs", "Zl", "Zp"))
+
+
+def _what(char: str) -> str:
+    point = ord(char)
+    if point < 0x20 or 0x7F <= point <= 0x9F:
+        return "a control character"
+    if 0xD800 <= point <= 0xDFFF:
+        return "half of a UTF-16 pair"
+    if point in (0x2028, 0x2029):
+        return "a line or paragraph separator"
+    return "a noncharacter"
+
+
+def refused_character(value: str) -> str | None:
+    """Why `value` cannot be printed, put in a feed or a PDF (None when it can)."""
+    if match := _REFUSED.search(value):
+        char = match.group()
+        return (f"holds U+{ord(char):04X} ({_what(char)}) at character {match.start() + 1}, "
+                "which no output can carry; remove it")
+    return None
+
+
+def _printable_copy(value: str) -> str:
+    """Copy every output can carry, with something to see, and links that go somewhere."""
+    if problem := refused_character(value):
+        raise ValueError(problem)
+    if not any(map(_visible, value)):
+        raise ValueError("has no visible character (only white space or invisible characters "
+                         "such as U+200B); write the copy")
+    if "[" in value:
+        from . import markup  # markdown-it is loaded only for copy with brackets
+
+        for text, destination in markup.links(value):
+            if problem := urls.problem(destination):
+                raise ValueError(f"the link [{messages.excerpt(text)[1:-1]}](…) {problem}")
+    return value
+
+
+def _good_url(value: str) -> str:
+    if problem := refused_character(value) or urls.problem(value):
+        raise ValueError(problem)
     return value
 
 
@@ -48,7 +111,7 @@ def _text(max_length: int) -> type[str]:
     return Annotated[
         str,
         StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length),
-        AfterValidator(_no_control_chars),
+        AfterValidator(_printable_copy),
     ]
 
 
@@ -57,10 +120,13 @@ Headline = _text(200)
 Dek = _text(600)
 Paragraph = _text(6000)
 Blurb = _text(400)
+# Checked with a URL parser (urls.problem); the pattern is for editors' JSON Schema tools.
 Url = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, max_length=500, pattern=r"^https?://[^\s<>\"']+$"),
-    AfterValidator(_no_control_chars),
+    StringConstraints(strip_whitespace=True, max_length=500),
+    AfterValidator(_good_url),
+    WithJsonSchema({"type": "string", "format": "uri", "maxLength": 500,
+                    "pattern": "^https?://[^\\s<>\"']+$"}),
 ]
 Body = Annotated[list[Paragraph], Field(min_length=1, max_length=40)]
 
@@ -73,8 +139,12 @@ def _iso_date(value: object) -> object:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
     if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
-        return value.strip()
-    raise ValueError(f"Input should be a valid date, written YYYY-MM-DD (got {reprlib.repr(value)})")
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"{value.strip()} is not a day of the calendar; write the date "
+                             "YYYY-MM-DD") from None
+    raise ValueError(f"expected a date written YYYY-MM-DD, got {messages.kind_of(value)}")
 
 
 class Model(BaseModel):

@@ -60,7 +60,7 @@ def watch(path: Path, format_name: str, out_dir: Path, report: Callable[[WatchEv
             try:
                 result = pipeline.build(path, [format_name], out_dir, fit=False)
             except load.InvalidIssue as error:
-                report(WatchEvent(False, "\n".join(f"error: {p}" for p in error.problems)))
+                report(WatchEvent(False, "\n".join(f"error: {p.report()}" for p in error.problems)))
             except render.RenderError as error:
                 report(WatchEvent(False, f"error: {path}: {error}"))
             else:

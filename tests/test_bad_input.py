@@ -23,39 +23,180 @@ def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=300)
 
 
-# name → (file text, expected field path or None, expected words in the message)
+HEADLINE = "headline: 'The Open Source Optimization Wave: Llama3-8B-OT Signals New Era'"
+# name → (file text, field path, line, the whole message; "…" at its end: its start)
 BAD_FILES = {
-    "score-11": (GOOD.replace("score: 7", "score: 11"), "lead.score", "less than or equal to 10"),
-    "empty-headline": (GOOD.replace(
-        "headline: 'The Open Source Optimization Wave: Llama3-8B-OT Signals New Era'", "headline: ''"),
-        "lead.headline", "at least 1 character"),
-    "not-a-date": (GOOD.replace("date: 2026-04-19", "date: 2026-02-30"), "edition.date", "valid date"),
-    "words-for-date": (GOOD.replace("date: 2026-04-19", "date: next sunday"), "edition.date", "valid date"),
-    "number-vs-date": (GOOD.replace("issue: 81", "issue: 82"), "edition.issue", "which is issue #81"),
-    "unknown-field": (GOOD.replace("  kicker: Lead Story", "  kikcer: Lead Story"), "lead.kikcer", "unknown field"),
-    "missing-field": (GOOD.replace("  dek: >-\n", "  dekk: >-\n", 1), "lead.dek", "missing"),
+    "score-11": (GOOD.replace("score: 7", "score: 11"), "lead.score", 24,
+                 "must be from 0 to 10, got the number 11"),
+    "empty-headline": (GOOD.replace(HEADLINE, "headline: ''"), "lead.headline", 25,
+                       "is empty; write the copy (or leave the line out where the field is optional)"),
+    "invisible-headline": (GOOD.replace(HEADLINE, 'headline: "\\u200b\\u2060 \\ufeff"'),
+                           "lead.headline", 25, "has no visible character (only white space or "
+                           "invisible characters such as U+200B); write the copy"),
+    "not-a-date": (GOOD.replace("date: 2026-04-19", "date: 2026-02-30"), "edition.date", 15,
+                   "2026-02-30 is not a day of the calendar; write the date YYYY-MM-DD"),
+    "words-for-date": (GOOD.replace("date: 2026-04-19", "date: next sunday"), "edition.date", 15,
+                       "expected a date written YYYY-MM-DD, got the text 'next sunday'"),
+    "number-vs-date": (GOOD.replace("issue: 81", "issue: 82"), "edition.issue", 16,
+                       "issue #82 disagrees with the date 2026-04-19, which is issue #81"),
+    "misspelt-field": (GOOD.replace("  kicker: Lead Story", "  kikcer: Lead Story"), "lead.kikcer",
+                       23, "unknown field; did you mean `kicker`?"),
+    "unknown-field": (GOOD.replace("  kicker: Lead Story", "  colour: red"), "lead.colour", 23,
+                      "unknown field; `lead:` takes `kicker`, `score`, `headline`, …"),
+    "missing-field": (GOOD.replace("  dek: >-\n", "  dekk: >-\n", 1), "lead.dek", 22,
+                      "required field is missing; add `dek:` to `lead:`"),
+    "missing-in-entry": (GOOD.replace("    description: Analysis of deployment", "    about: Analysis of deployment"),
+                         "reading[1].description", 143,
+                         "required field is missing; add `description:` to entry 2 of `reading:`"),
+    "missing-section": (GOOD.replace("deep_dive:\n", "deep_dives:\n"), "deep_dive", 1,
+                        "required field is missing; add `deep_dive:` to the top of the file"),
     "wrong-type": (GOOD.replace("temperature_c: 6", "temperature_c: warm"),
-                   "edition.weather.temperature_c", "valid integer"),
-    "bad-url": (GOOD.replace("url: https://", "url: javascript:alert(1)//", 1), None, "match pattern"),
-    "malformed-yaml": ("edition: [unclosed\n  date: 2026-04-19\n", None, "not valid YAML"),
-    "not-a-mapping": ("- just\n- a list\n", None, "expected a mapping"),
+                   "edition.weather.temperature_c", 19,
+                   "expected a whole number, got the text 'warm' (write it in full: 157000, not "
+                   "157k, and without quotes)"),
+    "number-for-text": (GOOD.replace("condition: Cloudy", "condition: 12"), "edition.weather.condition",
+                        20, "expected text, got the number 12; quote it: '…'"),
+    "opinion-as-list": (GOOD.replace("opinion:\n  title: Opinion & Analysis\n  columns:\n", "opinion:\n"),
+                        "opinion", 61, "expected a mapping with `columns:`, got a list"),
+    "columns-as-text": (GOOD.replace("  columns:\n    - role: Editor's Column", "  columns: none\n  x:\n    - role: Editor's Column"),
+                        "opinion.columns", 63, "expected a list (one `- ` line per entry), got the text 'none'"),
+    "bad-trend": (GOOD.replace("direction: down", "direction: downn", 1), "movers[3].direction", 137,
+                  "expected up or down, got the text 'downn'; did you mean `down`?"),
+    "bad-url": (GOOD.replace("url: https://", "url: javascript:alert(1)//", 1), "subscribe.url", 153,
+                "needs http:// or https:// and a host"),
+    "url-without-scheme": (GOOD.replace("url: https://", "url: ", 1), "subscribe.url", 153,
+                           "needs http:// or https:// and a host: write https:// before it"),
+    "broken-ipv6": (GOOD.replace("url: https://aimorningpost.example/subscribe", "url: https://[x"),
+                    "subscribe.url", 153,
+                    "has a [ without its ] (an IPv6 host is written [2001:db8::1])"),
+    "bad-port": (GOOD.replace("url: https://aimorningpost.example/", "url: https://aimorningpost.example:99999/"),
+                 "subscribe.url", 153, "has a port that is not a number from 1 to 65535"),
+    "bad-link-in-copy": (GOOD.replace("review of optimization", "review of [optimization](www.example.com)"),
+                         "reading[0].description", 142,
+                         "the link [optimization](…) needs http:// or https:// and a host: write "
+                         "https:// before it"),
+    "noncharacter": (GOOD.replace(HEADLINE, 'headline: "Efficiency\\uFFFEwins"'), "lead.headline", 25,
+                     "holds U+FFFE (a noncharacter) at character 11, which no output can carry; "
+                     "remove it"),
+    "c1-escape": (GOOD.replace(HEADLINE, 'headline: "Efficiency\\x85wins"'), "lead.headline", 25,
+                  "holds U+0085 (a control character) at character 11, which no output can "
+                  "carry; remove it"),
+    "plane-noncharacter": (GOOD.replace(HEADLINE, 'headline: "Efficiency\\U0001FFFFwins"'),
+                           "lead.headline", 25, "holds U+1FFFF (a noncharacter) at character 11, "
+                           "which no output can carry; remove it"),
+    "unquoted-colon": (GOOD.replace(HEADLINE, "headline: Llama 3: the sequel"), "lead.headline", 25,
+                       "not valid YAML/JSON: mapping values are not allowed here; copy holds a "
+                       "colon followed by a space, which YAML reads as a new key; quote copy that "
+                       "holds a colon: headline: '…: …'"),
+    "malformed-yaml": ("edition: [unclosed\n  date: 2026-04-19\n", "edition", 2,
+                       "not valid YAML/JSON: expected ',' or ']', but got ':'; a [ list is not "
+                       "closed, or copy starts with [; quote copy that starts with [ or {: "
+                       "edition: '[…] …'"),
+    "not-a-mapping": ("- just\n- a list\n", "", 1,
+                      "expected a mapping of sections (edition:, lead:, …), got a list"),
 }
 
 
 @pytest.mark.parametrize("name", BAD_FILES)
-def test_each_problem_names_file_line_and_field(tmp_path, name):
-    text, field, words = BAD_FILES[name]
+def test_each_problem_names_file_line_field_and_fix(tmp_path, name):
+    text, field, line, message = BAD_FILES[name]
     path = tmp_path / f"{name}.yaml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(load.InvalidIssue) as caught:
         load.load(path)
-    lines = [str(problem) for problem in caught.value.problems]
-    assert any(words in line for line in lines), lines
-    for line in lines:
-        assert line.startswith(str(path)) and "\n" not in line
-    if field:
-        [problem] = [p for p in caught.value.problems if p.field == field]
-        assert problem.line is not None and problem.line > 1
+    problems = [problem for problem in caught.value.problems if problem.field == field]
+    assert len(problems) == 1, caught.value.problems
+    [problem] = problems
+    if message.endswith("…"):
+        assert problem.message.startswith(message[:-1]), problem
+    else:
+        assert problem.message == message
+    if line is not None:
+        assert problem.line == line
+    assert problem.line is not None
+    assert str(problem).startswith(f"{path}:{problem.line}") and "\n" not in str(problem)
+
+
+def test_the_yaml_syntax_error_shows_its_place_with_a_caret():
+    with pytest.raises(load.InvalidIssue) as caught:
+        load.parse(BAD_FILES["unquoted-colon"][0], "x.yaml")
+    [problem] = caught.value.problems
+    assert (problem.line, problem.column) == (25, 20)
+    source, caret = problem.report().splitlines()[1:]
+    assert source == "    25 |   headline: Llama 3: the sequel"
+    assert caret.index("^") == source.index(": the") and set(caret) == set(" |^")
+
+
+@pytest.mark.parametrize("wrong, right, section", [
+    ("issue_number", "issue", "edition"), ("weekend_reading", "reading", None),
+    ("biggest_movers", "movers", None), ("subtitle", "dek", "lead"), ("subtitle", "tagline", "edition"),
+    ("qr_caption", "scan_label", "subscribe"), ("issueNumber", "issue", "edition"),
+    ("Deep-Dive", "deep_dive", None), ("headlin", "headline", "lead"), ("tilte", "title", "edition"),
+])
+def test_did_you_mean_for_common_names(wrong, right, section):
+    from ruamel.yaml import YAML
+
+    data = YAML(typ="safe").load(GOOD)
+    data["edition"]["date"] = "2026-04-19"
+    node = data[section] if section else data
+    node[wrong] = node.pop(right, None) or "x"
+    with pytest.raises(load.InvalidIssue) as caught:
+        load.parse(json.dumps(data, indent=1), "x.json")
+    field = f"{section}.{wrong}" if section else wrong
+    [problem] = [p for p in caught.value.problems if p.field == field]
+    assert problem.message == f"unknown field; did you mean `{right}`?"
+    assert problem.line is not None
+
+
+PYDANTIC_WORDS = re.compile(r"Input should|valid dictionary|instance of|String should|"
+                            r"List should|Value error|Field required|Extra inputs|after validation")
+
+
+def test_no_message_is_in_the_validators_words():
+    """Every field of the sample, replaced by each kind of wrong value: no message keeps
+    pydantic's wording."""
+    from ruamel.yaml import YAML
+
+    sample = YAML(typ="safe").load(GOOD)
+    sample["edition"]["date"] = "2026-04-19"
+
+    def paths(node, path=()):
+        items = node.items() if isinstance(node, dict) else enumerate(node[:1]) \
+            if isinstance(node, list) else ()
+        for key, value in items:
+            yield (*path, key)
+            yield from paths(value, (*path, key))
+
+    import copy
+
+    seen = 0
+    for path in paths(sample):
+        for wrong in (None, 7, 2.5, True, "x" * 7000, "", [], [1], {}, {"a": 1}, "https://[x"):
+            data = copy.deepcopy(sample)
+            node = data
+            for part in path[:-1]:
+                node = node[part]
+            node[path[-1]] = wrong
+            try:
+                load.validate(data, "x.json")
+            except load.InvalidIssue as error:
+                for problem in error.problems:
+                    seen += 1
+                    assert not PYDANTIC_WORDS.search(problem.message), (path, wrong, str(problem))
+    assert seen > 500
+
+
+def test_messages_quote_only_a_short_excerpt_of_a_value(tmp_path):
+    secret = "ghp_" + "S3cr3tT0k3n" * 4
+    path = tmp_path / "leak.yaml"
+    path.write_text(GOOD.replace("date: 2026-04-19", f"date: {secret}")
+                    .replace("  kicker: Lead Story", f"  {secret}: Lead Story")
+                    .replace("temperature_c: 6", f"temperature_c: {secret}"), encoding="utf-8")
+    with pytest.raises(load.InvalidIssue) as caught:
+        load.load(path)
+    assert len(caught.value.problems) == 3
+    for problem in caught.value.problems:
+        assert secret[:31] not in problem.report(), problem
 
 
 def test_malformed_json_is_reported_with_its_line(tmp_path):
@@ -64,7 +205,8 @@ def test_malformed_json_is_reported_with_its_line(tmp_path):
     with pytest.raises(load.InvalidIssue) as caught:
         load.load(path)
     [problem] = caught.value.problems
-    assert problem.line == 4 and "not valid YAML/JSON" in problem.message
+    assert problem.line == 4 and problem.message.startswith("not valid YAML/JSON: expected ',' or '}'")
+    assert "put a comma between entries" in problem.message
 
 
 def test_json_issue_files_are_accepted(tmp_path):
@@ -104,7 +246,7 @@ def test_the_first_refused_character_is_the_one_reported():
         load.parse("edition:\n  date: 2026-04-19\n  \x7f\x85: 1\n", "x.yaml")
     [problem] = caught.value.problems
     assert (problem.line, problem.message) == (
-        3, "not valid YAML/JSON: U+007F is not allowed in YAML/JSON text")
+        3, "not valid YAML/JSON: U+007F is not allowed in YAML/JSON text; remove it")
 
 
 def test_issue_number_is_derived_when_left_out(tmp_path):

@@ -886,6 +886,8 @@ def _check_problems(problems, name):
     for problem in problems:
         line = str(problem)
         assert line.startswith(name) and "\n" not in line and line.isprintable(), line
+        assert not re.search(r"Input should|valid dictionary|instance of|String should|"
+                             r"List should|Value error|Field required|Extra inputs", line), line
 
 
 @given(broken_editions(), st.sampled_from(("yaml", "json")))
@@ -908,7 +910,7 @@ def test_broken_editions_are_refused_naming_the_field(broken, kind):
         # is refused by the reader before any field is known: the problem gives its line.
         assert [(p.line, p.message) for p in problems] == [
             (text[:refused.start()].count("\n") + 1,
-             f"not valid YAML/JSON: U+{ord(refused.group()):04X} is not allowed in YAML/JSON text")]
+             f"not valid YAML/JSON: U+{ord(refused.group()):04X} is not allowed in YAML/JSON text; remove it")]
         return
     # The problem is reported at the field (for a wrong list or section, at its own path).
     assert any(p.field == field or p.field.startswith((f"{field}.", f"{field}["))
@@ -1014,7 +1016,9 @@ def test_cli_refuses_broken_files_with_exit_2_and_error_lines(broken):
                                 timeout=120, cwd=directory)
         assert result.returncode == 2, result.stderr
         assert "Traceback" not in result.stderr
-        lines = result.stderr.splitlines()
-        assert lines and all(line.startswith("error: ") for line in lines), lines
+        # One line per problem; a syntax error's place in the file (indented) under its line.
+        lines = [line for line in result.stderr.splitlines() if not line.startswith("    ")]
+        assert lines and all(line.startswith("error: ") for line in lines), result.stderr
         assert all(str(path) in line for line in lines), lines
+        assert not result.stderr.startswith("    ")
         assert not out.exists() or not list(out.rglob("*"))
