@@ -9,6 +9,35 @@ cd "$(dirname "$0")"
 VENV=.venv
 STAMP=$VENV/.printpost-installed
 
+APT_LOCK_WAIT=${APT_LOCK_WAIT:-600}  # seconds to wait for another apt or dpkg to finish
+
+apt_get() {
+  # apt-get, quietly; while another apt or dpkg holds its lock (an unattended upgrade, a
+  # second setup), wait for it, up to APT_LOCK_WAIT seconds. On failure apt's own error is
+  # shown. (DPkg::Lock::Timeout waits for dpkg's lock; `apt-get update`'s lock it does not,
+  # hence the loop.)
+  local log waited=0 said=
+  log=$(mktemp)
+  while true; do
+    if DEBIAN_FRONTEND=noninteractive apt-get -qq -o DPkg::Lock::Timeout=60 "$@" >"$log" 2>&1; then
+      rm -f "$log"
+      return 0
+    fi
+    if grep -q -e "Could not get lock" -e "Unable to acquire the dpkg frontend lock" \
+         -e "Unable to lock" "$log" && [ "$waited" -lt "$APT_LOCK_WAIT" ]; then
+      [ -n "$said" ] || echo "setup: waiting for apt's lock: $(grep -m1 -e 'lock' "$log")" >&2
+      said=1
+      sleep 5
+      waited=$((waited + 5))
+      continue
+    fi
+    echo "setup: apt-get $1 failed:" >&2
+    grep -v '^$' "$log" | tail -n 15 | sed 's/^/  /' >&2
+    rm -f "$log"
+    return 1
+  done
+}
+
 setup_system() {
   # libharfbuzz-subset0: deterministic, faster font subsetting in WeasyPrint;
   # poppler-utils: pdftoppm/pdffonts for looking at pages. Both optional: printpost
@@ -22,8 +51,9 @@ setup_system() {
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "setup: installing ${missing[*]}" >&2
-    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } \
-      >/dev/null 2>&1 || echo "setup: notice: could not install ${missing[*]}; continuing without" >&2
+    if ! { apt_get update && apt_get install -y "${missing[@]}"; }; then
+      echo "setup: notice: could not install ${missing[*]}; continuing without" >&2
+    fi
   else
     echo "setup: notice: ${missing[*]} not installed (needs root and apt-get); continuing without" >&2
   fi

@@ -35,6 +35,22 @@ app = typer.Typer(
     "  printpost new 2026-04-20",
 )
 
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        from . import __version__
+
+        print(f"printpost {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _options(
+    version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
+                                          help="Print printpost's version and exit.")] = False,
+) -> None:
+    pass
+
+
 IssueFiles = Annotated[list[Path], typer.Argument(help="Issue data files (.yaml, .yml or .json).",
                                                   show_default=False)]
 FormatOption = Annotated[
