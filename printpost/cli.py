@@ -35,6 +35,7 @@ app = typer.Typer(
     "  printpost new 2026-04-20",
 )
 
+
 def _print_version(wanted: bool) -> None:
     if wanted:
         from . import __version__

@@ -81,9 +81,12 @@ def installed(tmp_path_factory) -> dict[str, Path]:
     return {"wheel": wheel, "bin": venv / "bin", "base": base}
 
 
-def test_the_wheel_carries_every_layout_and_font(installed):
+def test_the_wheel_carries_every_module_layout_and_font(installed):
     with zipfile.ZipFile(installed["wheel"]) as wheel:
         names = set(wheel.namelist())
+    modules = [path.relative_to(PROJECT_DIR).as_posix()
+               for path in (PROJECT_DIR / "printpost").rglob("*.py")]
+    assert [name for name in modules if name not in names] == []  # every subpackage listed
     for folder in ("layouts", "fonts"):
         files = [path.relative_to(PROJECT_DIR).as_posix() for path in (PROJECT_DIR / folder).rglob("*")
                  if path.is_file() and not any(part.startswith(".") or part == "__pycache__"
