@@ -192,22 +192,51 @@ def edition_date(path: Path) -> dt.date | None:
         return None
 
 
-def same_date_problems(dates: dict[Path, dt.date | None]) -> dict[Path, str]:
-    """For each file whose edition's date another file also has, the problem: their PDFs
-    would be the same files, and one would overwrite the other (which one, with workers in
-    parallel, is chance). Neither is built; what is on disk stays."""
+def unique_files(paths: Iterable[Path]) -> list[Path]:
+    """Each file once, however it was named: relative and absolute, a directory given twice,
+    a link or a hard link to a file also named (one file "clashing" with itself would
+    stop it building). Files that cannot be looked at are kept by their path, to be
+    reported."""
+    seen: set = set()
+    unique = []
+    for path in paths:
+        try:
+            status = os.stat(path)
+            key: object = (status.st_dev, status.st_ino)
+        except OSError:
+            key = os.path.abspath(path)
+        if key not in seen:
+            seen.add(key)
+            unique.append(path)
+    return unique
+
+
+CLASH_LISTED = 10  # files named in a same-date clash; the rest are counted
+
+
+def same_date_clashes(dates: dict[Path, dt.date | None]) -> dict[Path, str | None]:
+    """Every file whose edition's date another file also has: their PDFs would be the same
+    files, and one would overwrite the other (which one, with workers in parallel, is
+    chance), so none is built and what is on disk stays. The problem is told once per date,
+    on its first file (the others map to None), naming at most CLASH_LISTED files."""
+    from .messages import listed
+
     by_date: dict[dt.date, list[Path]] = {}
     for path, day in dates.items():
         if day is not None:
             by_date.setdefault(day, []).append(path)
-    problems = {}
-    for day, paths in by_date.items():
-        for path in paths if len(paths) > 1 else ():
-            others = ", ".join(str(other) for other in paths if other != path)
-            problems[path] = (f"{path}: edition.date: {day.isoformat()} is also the date of "
-                              f"{others}; one issue file per date (their PDFs would be the same "
-                              "files), so neither is built")
-    return problems
+    clashes: dict[Path, str | None] = {}
+    for day, paths in sorted(by_date.items()):
+        if len(paths) < 2:
+            continue
+        paths = sorted(paths, key=str)
+        names = [str(path) for path in paths]
+        clashes[paths[0]] = (
+            f"{paths[0]}: edition.date: {day.isoformat()} is the date of {len(paths):,} issue "
+            f"files ({listed(names, CLASH_LISTED).replace('`', '')}); keep one issue file per "
+            "date (their PDFs would be the same files), so none of them is built")
+        clashes.update((path, None) for path in paths[1:])
+    return clashes
 
 
 def _up_to_date_without_loading(task: EditionTask, source: bytes) -> EditionOutcome | None:
@@ -407,12 +436,11 @@ def build_catalog(
 
     quick_outcomes: list[EditionOutcome] = []
     dates: dict[Path, dt.date | None] = {}
-    for source in sources:
+    for source in unique_files(sources):
         task = EditionTask(place(source), tuple(formats), archival, out_dir, toolchain)
         try:
-            too_big = task.source.stat().st_size > load.MAX_FILE_BYTES
-            data = None if too_big else task.source.read_bytes()
-        except OSError:
+            data = load.read_source(task.source)
+        except load.InvalidIssue:
             data = None  # the worker reports it, as the one-file build does
         quick = _up_to_date_without_loading(task, data) if data is not None else None
         if quick is not None:
@@ -422,13 +450,14 @@ def build_catalog(
             pending.append(task)
             # Read here as well as in the worker: it is about to be rendered anyway.
             dates[task.source] = edition_date(task.source) if data is not None else None
-    clashes = same_date_problems(dates)
+    clashes = same_date_clashes(dates)
     for outcome in quick_outcomes:
         if outcome.source not in clashes:
             done(outcome)
     pending = [task for task in pending if task.source not in clashes]
     for source, problem in clashes.items():
-        done(EditionOutcome(source, "failed", problems=[problem], exit_code=EXIT_BAD_INPUT))
+        done(EditionOutcome(source, "failed", problems=[problem] if problem else [],
+                            exit_code=EXIT_BAD_INPUT))
 
     if pending:
         runner = (_run_on_dask(pending, scheduler) if scheduler

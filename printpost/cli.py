@@ -131,12 +131,14 @@ def build(
     if len(issues) > 1:  # two files of one date would write the same PDFs
         from . import catalog
 
-        clashes = catalog.same_date_problems(
+        issues = catalog.unique_files(issues)  # one file named twice is built once
+        clashes = catalog.same_date_clashes(
             {path: catalog.edition_date(path) for path in issues})
-        for problem in clashes.values():
+        for problem in filter(None, clashes.values()):
             _err(f"error: {problem}")
+        if clashes:
             status = EXIT_BAD_INPUT
-        issues = [path for path in dict.fromkeys(issues) if path not in clashes]
+        issues = [path for path in issues if path not in clashes]
     progress = None
     if len(issues) > 1 and not quiet and sys.stderr.isatty():
         from rich.progress import Progress

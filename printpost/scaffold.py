@@ -9,26 +9,52 @@ from pathlib import Path
 from .compose import environment
 from .models import FIRST_ISSUE_DATE, issue_number
 
-_DATED = re.compile(r"^(\d{4}-\d{2}-\d{2})\.(ya?ml|json)$")
+_DATED = re.compile(r"^(\d{4}-\d{2}-\d{2})\.(ya?ml|json)$", re.IGNORECASE)
+_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def editions_by_date(directory: Path) -> dict[dt.date, list[Path]]:
+    """The issue files in `directory` by the date of their edition: from the name when it is
+    a date (any case of .yaml, .yml, .json), else from the file's data (unreadable or
+    invalid files have no date)."""
+    from .catalog import edition_date
+
+    dates: dict[dt.date, list[Path]] = {}
+    if not directory.is_dir():
+        return dates
+    for path in sorted(directory.iterdir()):
+        if path.name.startswith(".") or path.suffix.lower() not in _SUFFIXES:
+            continue
+        day = None
+        if match := _DATED.match(path.name):
+            try:
+                day = dt.date.fromisoformat(match.group(1))
+            except ValueError:
+                pass
+        elif path.is_file():
+            day = edition_date(path)
+        if day is not None:
+            dates.setdefault(day, []).append(path)
+    return dates
 
 
 def next_date(directory: Path) -> dt.date:
-    """The day after the newest dated issue file in `directory` (or today, if none)."""
-    dates = []
-    for path in directory.glob("*"):
-        if match := _DATED.match(path.name):
-            try:
-                dates.append(dt.date.fromisoformat(match.group(1)))
-            except ValueError:
-                continue
+    """The day after the newest edition in `directory` (or today, if none)."""
+    dates = editions_by_date(directory)
     return max(dates) + dt.timedelta(days=1) if dates else dt.date.today()
 
 
 def create(day: dt.date, directory: Path) -> Path:
-    """Write `directory/<day>.yaml` from the scaffold; never overwrites."""
+    """Write `directory/<day>.yaml` from the scaffold; never overwrites, and refuses a date
+    that already has an issue file (two files of one date build neither)."""
+    from .messages import listed
+
     number = issue_number(day)
     if number < 1:
         raise ValueError(f"{day.isoformat()} is before issue #1 ({FIRST_ISSUE_DATE.isoformat()})")
+    if existing := editions_by_date(directory).get(day):
+        raise ValueError(f"{day.isoformat()} already has an issue file: "
+                         f"{listed([str(path) for path in existing])}; edit it instead")
     path = directory / f"{day.isoformat()}.yaml"
     text = environment().get_template("new-issue.yaml.j2").render(
         date=day.isoformat(), weekday=day.strftime("%A"), number=number

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import subprocess
@@ -327,7 +328,7 @@ def test_new_scaffolds_the_next_edition_which_validates(tmp_path):
     issue = load.load(created).issue
     assert issue.edition.number == 82 and issue.edition.weekday == "Monday"
     again = run_cli("new", "2026-04-20", cwd=tmp_path)
-    assert again.returncode == 2 and "already exists" in again.stderr
+    assert again.returncode == 2 and "already has an issue file" in again.stderr
 
 
 def test_help_has_examples():
@@ -353,3 +354,89 @@ def test_help_and_validate_start_without_the_renderer():
     assert not help_modules & {"weasyprint", "pydantic", "jinja2", "qrcode", "fontTools"}
     validate_modules = _modules_imported("validate", str(SAMPLES[-1]))
     assert "pydantic" in validate_modules and "weasyprint" not in validate_modules
+
+
+# ---- files: links out of the directory, dates already taken, one file by two paths --------
+
+def test_a_link_out_of_the_issues_directory_is_not_read(tmp_path):
+    """Issue 19, row 8: a symbolic link to a secrets file was followed and its lines echoed."""
+    secret = "ghp_" + "S3cr3tT0k3n" * 4
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "secrets.yaml").write_text(f"token: {secret}\n", encoding="utf-8")
+    issues = tmp_path / "issues"
+    issues.mkdir()
+    (issues / "2026-04-20.yaml").symlink_to(elsewhere / "secrets.yaml")
+    (issues / "2026-04-21.yaml").symlink_to("../elsewhere/secrets.yaml")
+    (issues / "2026-04-19.yaml").write_text(GOOD, encoding="utf-8")
+    (issues / "latest.yaml").symlink_to("2026-04-19.yaml")  # inside: read
+    assert load.load(issues / "latest.yaml").issue.edition.number == 81
+    for name in ("2026-04-20.yaml", "2026-04-21.yaml"):
+        with pytest.raises(load.InvalidIssue) as caught:
+            load.load(issues / name)
+        [problem] = caught.value.problems
+        assert "symbolic link to a file outside its directory" in problem.message
+    result = run_cli("validate", "issues/2026-04-20.yaml", "issues/2026-04-21.yaml", cwd=tmp_path)
+    assert result.returncode == 2 and secret[:8] not in result.stderr + result.stdout
+    assert result.stderr.count("symbolic link") == 2 and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("existing", ["2026-04-20.json", "2026-04-20.JSON", "2026-04-20.YML",
+                                      "2026-04-20.yml", "monday.yaml"])
+def test_new_refuses_a_date_that_already_has_a_file(tmp_path, existing):
+    """Issue 19, row 6: `new 2026-04-20` beside 2026-04-20.json wrote 2026-04-20.yaml, and
+    then neither built."""
+    from printpost import scaffold
+
+    issues = tmp_path / "issues"
+    issues.mkdir()
+    (issues / existing).write_text(GOOD.replace("date: 2026-04-19", "date: 2026-04-20")
+                                   .replace("issue: 81", "issue: 82"), encoding="utf-8")
+    with pytest.raises(ValueError, match=f"2026-04-20 already has an issue file: `{issues / existing}`"):
+        scaffold.create(dt.date(2026, 4, 20), issues)
+    assert [p.name for p in issues.iterdir()] == [existing]
+    assert scaffold.next_date(issues) == dt.date(2026, 4, 21)  # upper-case suffixes seen
+
+
+def test_new_on_the_command_line_refuses_a_taken_date(tmp_path):
+    (tmp_path / "issues").mkdir()
+    (tmp_path / "issues" / "2026-04-20.JSON").write_text("{}", encoding="utf-8")
+    result = run_cli("new", "2026-04-20", cwd=tmp_path)
+    assert result.returncode == 2 and "already has an issue file" in result.stderr
+    assert sorted(p.name for p in (tmp_path / "issues").iterdir()) == ["2026-04-20.JSON"]
+    assert run_cli("new", cwd=tmp_path).stdout.strip() == str(Path("issues") / "2026-04-21.yaml")
+
+
+def test_a_same_date_clash_is_told_once_naming_at_most_ten_files():
+    """Issue 19, row 10: 1,000 files of one date gave 1,000 lines each naming 999 files."""
+    from printpost import catalog
+
+    day = dt.date(2026, 4, 19)
+    dates = {Path(f"issues/copy-{index:04d}.yaml"): day for index in range(1000)}
+    dates[Path("issues/other.yaml")] = dt.date(2026, 4, 20)
+    clashes = catalog.same_date_clashes(dates)
+    assert len(clashes) == 1000 and Path("issues/other.yaml") not in clashes
+    [problem] = filter(None, clashes.values())
+    assert problem.startswith("issues/copy-0000.yaml: edition.date: 2026-04-19 is the date of "
+                              "1,000 issue files (issues/copy-0000.yaml, ")
+    assert "issues/copy-0009.yaml and 990 more)" in problem and len(problem) < 600
+
+
+def test_one_file_by_two_paths_is_one_file(tmp_path):
+    """Issue 19, row 10: the same directory given twice (relative and absolute) made every
+    file clash with itself, and nothing built."""
+    from editions import write_small_edition
+
+    issues = tmp_path / "issues"
+    issues.mkdir()
+    write_small_edition(issues)
+    out = tmp_path / "out"
+    result = run_cli("build", "--all", "issues", str(issues), "./issues/", "--out", str(out),
+                     cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "1 edition: 1 built" in result.stdout and "edition.date" not in result.stderr
+    named = run_cli("validate", "issues/2026-04-19.yaml", cwd=tmp_path)
+    assert named.returncode == 0
+    again = run_cli("build", "issues/2026-04-19.yaml", str(issues / "2026-04-19.yaml"),
+                    "--out", str(out), cwd=tmp_path)
+    assert again.returncode == 0 and "edition.date" not in again.stderr, again.stderr
