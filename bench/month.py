@@ -53,8 +53,8 @@ def _edition(day: dt.date, rng: random.Random, samples: list[Issue]) -> dict:
     tools = [tool for sample in samples for tool in sample.tools.items]
     hub = list({entry.name: entry for sample in samples for entry in sample.trending.huggingface}.values())
     repos = list({repo.name: repo for sample in samples for repo in sample.trending.github}.values())
-    movers = [mover for sample in samples for mover in sample.movers]
-    reading = [item for sample in samples for item in sample.reading]
+    movers = [mover for sample in samples if sample.movers for mover in sample.movers.items]
+    reading = [item for sample in samples if sample.reading for item in sample.reading.items]
 
     lead = rng.choice(leads)
     dive = rng.choice([d for d in dives if d.headline != lead.headline] or dives)
@@ -66,7 +66,8 @@ def _edition(day: dt.date, rng: random.Random, samples: list[Issue]) -> dict:
     github = []
     for repo in rng.sample(repos, min(len(repos), rng.randint(4, 6))):
         entry = _dump(repo)
-        entry["stars"] = repo.stars + rng.randint(-900, 900) + 40 * day.day  # stars drift over a month
+        if repo.stars is not None:  # stars drift over a month
+            entry["stars"] = repo.stars + rng.randint(-900, 900) + 40 * day.day
         github.append(entry)
     return {
         "edition": {

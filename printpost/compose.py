@@ -8,6 +8,7 @@ Copy is always escaped (autoescape on); the one inline markup editors may use is
 from __future__ import annotations
 
 import base64
+import re
 from functools import cache
 
 import qrcode
@@ -18,6 +19,7 @@ from .markup import inline, plain  # the templates' filters; jumps and tests use
 from .models import Issue
 from .resources import LAYOUTS_DIR
 
+
 def compact_number(value: int) -> str:
     """157000 → 157k, 1250000 → 1.3M: how star counts are printed."""
     for limit, suffix in ((1_000_000, "M"), (1_000, "k")):
@@ -25,6 +27,44 @@ def compact_number(value: int) -> str:
             short = f"{value / limit:.1f}".removesuffix(".0")
             return f"{short}{suffix}"
     return str(value)
+
+
+# A trend arrow already in a value ("↑ Rising"): the layout adds none of its own. Arrows,
+# supplemental arrows, arrows in Miscellaneous Symbols and Arrows, and the pointing triangles.
+_ARROW = re.compile("[\u2190-\u21ff\u27f0-\u27ff\u2900-\u297f\u2b00-\u2bff\u25b2-\u25c5]")
+TREND_MARKS = {"up": "▲", "down": "▼", "flat": "▶"}
+
+
+def trend_mark(value: str, trend: str | None) -> str:
+    """The arrow printed after a metric's value for its trend; none when the value already
+    starts or ends with one of its own."""
+    shown = plain(value).strip()
+    if not trend or (shown and (_ARROW.match(shown[0]) or _ARROW.match(shown[-1]))):
+        return ""
+    return TREND_MARKS[trend]
+
+
+# Quotation marks a pull quote may be written in: opening mark → closing marks.
+_QUOTES = {'"': '"', "“": "”", "„": "“”", "'": "'", "‘": "’", "‚": "‘’", "«": "»", "»": "«",
+           "‹": "›", "「": "」", "『": "』"}
+
+
+def unquoted(text: str) -> str:
+    """A pull quote without the quotation marks it was written in (the layout sets its own):
+    a pair that encloses the whole quote, and nothing but the quote, is taken off."""
+    text = text.strip()
+    closing = _QUOTES.get(text[:1], "")
+    if len(text) > 2 and text[-1] in closing:
+        inner = text[1:-1]
+        if not any(mark in inner for mark in closing + text[0]):
+            return inner.strip()
+    return text
+
+
+def quoted(text: str) -> bool:
+    """Whether copy starts with a quotation mark of its own (after `unquoted`, a quote that
+    is not enclosed whole, such as one followed by its source): the layout adds none."""
+    return text.strip()[:1] in _QUOTES
 
 
 @cache
@@ -74,7 +114,9 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(inline=inline, plain=plain, compact_number=compact_number)
+    env.filters.update(inline=inline, plain=plain, compact_number=compact_number,
+                       trend_mark=trend_mark, unquoted=unquoted)
+    env.tests.update(quoted=quoted)
     return env
 
 
@@ -83,7 +125,8 @@ def document_title(issue: Issue) -> str:
     return f"{edition.title} — Issue #{edition.number} — {edition.long_date.replace(',', '')}"
 
 
-# Sections listed in the front page's "Inside Today" box, by element id.
+# Sections listed in the front page's "Inside Today" box, by element id (those the edition
+# prints).
 CONTENTS = ("deep-dive", "opinion", "tools", "trending", "movers", "reading")
 # Pages of a jumped lead: where it starts and where it is continued.
 JUMP_PAGES = ("lead", "lead-jump")
@@ -101,6 +144,8 @@ def compose(issue: Issue, fmt: Format, contents: dict[str, int] | None = None,
     from .jumps import split
 
     lead_front, lead_rest = (split(issue.lead.body, jump) if jump else (issue.lead.body, []))
+    contents = contents or {}
+    listed = [name for name in CONTENTS if issue.present(name.replace("-", "_"))]
     return environment().get_template("edition.html.j2").render(
         lead_front=lead_front,
         lead_rest=lead_rest,
@@ -110,6 +155,9 @@ def compose(issue: Issue, fmt: Format, contents: dict[str, int] | None = None,
         edition=issue.edition,
         fmt=fmt,
         title=document_title(issue),
-        qr_code=qr_data_uri(issue.subscribe.url, fmt.qr_color),
-        contents=contents or {},
+        qr_code=qr_data_uri(issue.subscribe.url, fmt.qr_color) if issue.subscribe else None,
+        contents=contents,
+        # "Inside Today" points inside: not printed when all it would list is on the front.
+        inside_today=any(contents.get(name, 1) > 1 for name in listed),
+        present={name for name in type(issue).model_fields if issue.present(name)},
     )

@@ -36,6 +36,23 @@ def selector_for(target: str) -> str:
 # press.css), in the order they give it up when the edition runs over its page count:
 # opinion joins the inside page before it, then the subscribe box the back page's listings.
 FOLDS = ("opinion", "subscribe")
+# The pages of a fixed-length edition after the front page, by the sections each holds (the
+# listings are set together): a page whose sections the edition leaves out is not planned,
+# so an edition without a subscribe box has no back page rather than a blank one.
+PLANNED_PAGES = (("opinion",), ("tools", "trending", "movers", "reading"), ("subscribe",))
+
+
+def target_pages(fmt, issue) -> int | None:
+    """The page count of this edition in a fixed-length format (None: any length)."""
+    if not fmt.target_pages:
+        return None
+    left_out = sum(1 for page in PLANNED_PAGES if not any(map(issue.present, page)))
+    return max(fmt.target_pages - left_out, 1)
+
+
+def folds(issue) -> tuple[str, ...]:
+    """The sections of FOLDS this edition prints, in folding order."""
+    return tuple(name for name in FOLDS if issue.present(name))
 
 
 def stylesheet(steps: dict[str, int], nudges: dict[str, float] | None = None,

@@ -15,6 +15,7 @@ from functools import cache
 from fontTools.ttLib import TTFont
 from pydantic import BaseModel
 
+from .models import Listing
 from .resources import FONTS_DIR
 
 
@@ -52,6 +53,11 @@ def _needs_glyph(char: str) -> bool:
 def _strings(value: object, path: str) -> Iterator[tuple[str, str]]:
     if isinstance(value, BaseModel):
         for name in type(value).model_fields:
+            if isinstance(value, Listing) and name == "items":
+                # A listing's items are named as in its short form: reading[0], whichever
+                # form the file has (reading.items[0] reads as the same item).
+                yield from _strings(value.items, path)
+                continue
             yield from _strings(getattr(value, name), f"{path}.{name}" if path else name)
     elif isinstance(value, (list, tuple)):
         for index, item in enumerate(value):

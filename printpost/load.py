@@ -25,7 +25,7 @@ from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent
 
 from . import messages
-from .models import Issue
+from .models import Issue, Listing
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 12
@@ -190,6 +190,8 @@ def _schema_at(loc: tuple[int | str, ...]) -> tuple[Any, Any]:
     holder, annotation, info = None, Issue, None
     for part in loc:
         annotation = _unwrap(annotation)
+        if isinstance(part, int) and _is_model(annotation) and issubclass(annotation, Listing):
+            annotation = _unwrap(annotation.model_fields["items"].annotation)  # its bare list
         if isinstance(part, int) and typing.get_origin(annotation) is list:
             holder, info, annotation = None, None, typing.get_args(annotation)[0]
         elif isinstance(part, str) and _is_model(annotation):
@@ -240,7 +242,10 @@ def _describe(error: dict[str, Any]) -> str:
         model = _unwrap(info.annotation) if info is not None else None
         if typing.get_origin(model) is list:
             model = _unwrap(typing.get_args(model)[0])
-        needed = _required(model) if _is_model(model) else []
+        # The keys it needs, or (where all are optional) those that hold its entries.
+        needed = (_required(model) or [key for key, field in model.model_fields.items()
+                                        if typing.get_origin(_unwrap(field.annotation)) is list]
+                  if _is_model(model) else [])
         with_keys = f" with {messages.listed([f'{key}:' for key in needed])}" if needed else ""
         return f"expected a mapping{with_keys}, got {messages.kind_of(given)}"
     if kind == "list_type":

@@ -3,6 +3,11 @@
 Every section of the published editions has a field here. Models are strict: unknown
 fields are rejected, numbers are not read from strings, and every piece of copy is
 length-bounded so that hostile input cannot make a build run away.
+
+Real editions vary: every section but the edition, the lead and the deep dive may be left
+out or left empty (a section with no items prints nothing, heading included), and numbers
+the desk did not get (stars, downloads) may be left out. Section and sub-list titles are
+data, with the paper's own as defaults.
 """
 
 from __future__ import annotations
@@ -19,11 +24,13 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationError,
     ValidationInfo,
     WithJsonSchema,
     field_validator,
     model_validator,
 )
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from . import messages, urls
 
@@ -246,7 +253,7 @@ class Column(Model):
 
 class Opinion(Model):
     title: Label = "Opinion & Analysis"
-    columns: Annotated[list[Column], Field(min_length=1, max_length=4)]
+    columns: Annotated[list[Column], Field(max_length=4)] = []
 
 
 class Tool(Model):
@@ -258,7 +265,7 @@ class Tool(Model):
 class ToolsOfTheWeek(Model):
     title: Label = "Tools of the Week"
     intro: Blurb | None = "Every week we curate tools that deserve your attention."
-    items: Annotated[list[Tool], Field(min_length=1, max_length=20)]
+    items: Annotated[list[Tool], Field(max_length=20)] = []
 
 
 class HubEntry(Model):
@@ -271,21 +278,45 @@ class HubEntry(Model):
 class Repository(Model):
     name: Label
     description: Blurb
-    stars: Annotated[int, Field(ge=0)]
+    stars: Annotated[int, Field(ge=0)] | None = Field(
+        default=None, description="Optional: left out when the count is not known.")
     language: Label | None = None
 
 
 class Trending(Model):
     title: Label = "Trending: What's Gaining Momentum"
     intro: Blurb | None = "Weekly snapshot of trends across key AI ecosystem platforms."
+    huggingface_title: Label = "Models & Datasets of the Week"
     huggingface: Annotated[list[HubEntry], Field(max_length=30)] = []
+    github_title: Label = "AI/ML Repositories of the Week"
     github: Annotated[list[Repository], Field(max_length=30)] = []
 
-    @model_validator(mode="after")
-    def _not_empty(self) -> Trending:
-        if not self.huggingface and not self.github:
-            raise ValueError("needs at least one HuggingFace entry or GitHub repository")
-        return self
+
+class Listing(Model):
+    """A section that is a titled list, which may also be written as the bare list of its
+    items (`reading: [...]` for `reading: {items: [...]}`), the title then the default."""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _bare_list(cls, data, handler):
+        if not isinstance(data, list):
+            return handler(data)
+        try:
+            return handler({"items": data})
+        except ValidationError as error:
+            # Problems are reported where they are in the file: movers[0].name, not
+            # movers.items[0].name.
+            raise ValidationError.from_exception_data(error.title, [
+                InitErrorDetails(type=PydanticCustomError(detail["type"], detail["msg"]),
+                                 loc=detail["loc"][1:], input=detail["input"])
+                for detail in error.errors(include_url=False)]) from None
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema, handler):
+        schema = handler(core_schema)
+        items = handler.resolve_ref_schema(schema)["properties"]["items"]
+        bare = {key: value for key, value in items.items() if key not in ("default", "title")}
+        return {"anyOf": [bare, schema]}
 
 
 class Mover(Model):
@@ -295,10 +326,20 @@ class Mover(Model):
     note: Blurb | None = None
 
 
+class Movers(Listing):
+    title: Label = "Biggest Movers This Week"
+    items: Annotated[list[Mover], Field(max_length=20)] = []
+
+
 class Reading(Model):
     title: Headline
     description: Blurb
     url: Url | None = None
+
+
+class WeekendReading(Listing):
+    title: Label = "Weekend Reading"
+    items: Annotated[list[Reading], Field(max_length=12)] = []
 
 
 class Subscribe(Model):
@@ -315,19 +356,32 @@ class Issue(Model):
     edition: Edition
     lead: LeadStory
     deep_dive: DeepDive
-    opinion: Opinion
-    tools: ToolsOfTheWeek
-    trending: Trending
-    movers: Annotated[list[Mover], Field(max_length=20)] = []
-    reading: Annotated[list[Reading], Field(min_length=1, max_length=12)]
-    subscribe: Subscribe
+    opinion: Opinion | None = None
+    tools: ToolsOfTheWeek | None = None
+    trending: Trending | None = None
+    movers: Movers | None = None
+    reading: WeekendReading | None = None
+    subscribe: Subscribe | None = None
+
+    def present(self, name: str) -> bool:
+        """Whether the section `name` is printed: given, and not empty."""
+        return not is_empty(getattr(self, name))
 
     def headlines(self) -> list[str]:
         """Every headline printed in the edition, in page order."""
         return [
             self.lead.headline,
             self.deep_dive.headline,
-            *(column.headline for column in self.opinion.columns),
-            *(reading.title for reading in self.reading),
-            self.subscribe.headline,
+            *(column.headline for column in (self.opinion.columns if self.opinion else [])),
+            *(reading.title for reading in (self.reading.items if self.reading else [])),
+            *([self.subscribe.headline] if self.subscribe else []),
         ]
+
+
+def is_empty(section: BaseModel | None) -> bool:
+    """A section left out, or whose lists are all empty (a listing with no items): it is
+    not printed. A section without lists (the subscribe box) is empty only when left out."""
+    if section is None:
+        return True
+    lists = [value for value in section.__dict__.values() if isinstance(value, list)]
+    return bool(lists) and not any(lists)

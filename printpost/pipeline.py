@@ -80,13 +80,14 @@ def render_edition(loaded: load.LoadedIssue, format_name: str = DEFAULT_FORMAT, 
 
 def _typeset_once(loaded, format_name, stylesheets, jump=None, archival=False):
     """One measured pass, laid out but not drawn (only the pass that is kept ever is)."""
-    from . import jumps, preflight
+    from . import copyfit, jumps, preflight
 
     fmt = get_format(format_name)
     rendered = render_edition(loaded, format_name, keep_document=True, stylesheets=stylesheets,
                               jump=jump, write=False, archival=archival)
     missing = [str(m) for m in glyphs.missing_glyphs(loaded.issue)]
-    report = preflight.preflight(rendered.document, fmt, missing_glyphs=missing)
+    report = preflight.preflight(rendered.document, fmt, missing_glyphs=missing,
+                                 target_pages=copyfit.target_pages(fmt, loaded.issue))
     # A format with a fixed page count keeps the lead to its share of the front page.
     if jump is None and fmt.lead_front_lines:
         jump = jumps.measure(rendered.document, fmt.lead_front_lines)
@@ -110,19 +111,20 @@ def typeset(loaded: load.LoadedIssue, format_name: str = DEFAULT_FORMAT, *,
     rendered, report = once(loaded, format_name, stylesheets)
     best, passes = ({}, {}, {}, {}), 1
     jump, folds = None, ()
-    target_pages = get_format(format_name).target_pages
+    target_pages = copyfit.target_pages(get_format(format_name), loaded.issue)
+    foldable = copyfit.folds(loaded.issue)
     planned = 0  # passes spent on the page plan, on top of copyfit's
     while fit and passes < copyfit.MAX_PASSES + planned:
         # Page plan first, for an edition over its page count: cut the lead where the
         # front page should end (a jump), then let sections give up their own pages.
         wants_jump = jump is None and report.measurements["jump"]
         runs_over = (target_pages and report.pages > target_pages
-                     and len(folds) < len(copyfit.FOLDS))
+                     and len(folds) < len(foldable))
         if wants_jump or runs_over:
             if wants_jump:
                 jump = jumps.Jump(**report.measurements["jump"])
             else:
-                folds = copyfit.FOLDS[:len(folds) + 1]
+                folds = foldable[:len(folds) + 1]
             planned += 1
             passes += 1
             rendered, report = once(

@@ -409,8 +409,10 @@ def add_missing_glyphs(report: Report, messages: list[str]) -> None:
     report.measurements["missing_glyphs"] += len(messages)
 
 
-def preflight(document, fmt: Format, *, missing_glyphs: list[str] = ()) -> Report:
-    """Measure a rendered document (render.Rendered.document) in the given format."""
+def preflight(document, fmt: Format, *, missing_glyphs: list[str] = (),
+              target_pages: int | None = None) -> Report:
+    """Measure a rendered document (render.Rendered.document) in the given format.
+    `target_pages`: the edition's page count (copyfit.target_pages), the format's if None."""
     from .pages import PageMeasure
 
     measure = _Measure(document, fmt)
@@ -418,12 +420,13 @@ def preflight(document, fmt: Format, *, missing_glyphs: list[str] = ()) -> Repor
     page_figures = PageMeasure(document, fmt, measure.line_height_px, measure.add).run()
     measure.findings.sort(key=lambda finding: finding.page)
     pages = len(document.pages)
+    target = target_pages or fmt.target_pages
     for message in missing_glyphs:
         measure.add("missing-glyph", 0, message)
-    if fmt.target_pages and pages != fmt.target_pages:
-        measure.add("page-count", pages, f"{pages} pages; the {fmt.name} edition has {fmt.target_pages}")
+    if target and pages != target:
+        measure.add("page-count", pages, f"{pages} pages; this {fmt.name} edition has {target}")
     counts = Counter(finding.check for finding in measure.findings)
-    report = Report(fmt.name, pages, fmt.target_pages, measure.findings)
+    report = Report(fmt.name, pages, target, measure.findings)
     report.measurements = {
         "overflows": measure.overflows,
         "widows": counts["widow"],

@@ -106,11 +106,12 @@ def _edition_entry(outcome: catalog.EditionOutcome, site_dir: Path, month_archiv
         "issue": first.issue, "date": first.date, "long_date": issue.edition.long_date,
         "month_key": f"{day:%Y-%m}", "month_name": archive.month_name(f"{day:%Y-%m}"),
         "location": issue.edition.location, "headline": issue.lead.headline,
-        "dek": issue.lead.dek, "headlines": issue.headlines()[1:-1],  # not the lead, not the subscribe box
+        "dek": issue.lead.dek,
+        "headlines": issue.headlines()[1:len(issue.headlines()) - bool(issue.subscribe)],  # not the lead, not the subscribe box
         "page": f"editions/{stem}.html", "thumbnail": thumbnail,
         "thumbnail_width": width, "thumbnail_height": height, "downloads": downloads,
         "archive": month_archive, "updated": f"{first.date}T06:00:00Z",
-        "entry_id": _tag(issue.subscribe.url, f"issue-{first.issue}"),
+        "entry_id": _tag(issue.subscribe.url if issue.subscribe else "", f"issue-{first.issue}"),
         "subscribe": issue.subscribe, "edition": issue.edition,
     }
 
@@ -163,9 +164,12 @@ def make_site(issues_dir: Path = Path("issues"), out_dir: Path = publish.DEFAULT
                for outcome in good]
     if not entries:
         return result
-    subscribe = entries[-1]["subscribe"]  # the newest edition's offer
-    _write(site_dir / "subscribe-qr.svg",
-           base64.b64decode(compose.qr_data_uri(subscribe.url).partition(",")[2]))
+    # The newest edition's offer (editions may leave the subscribe box out).
+    subscribe = next((entry["subscribe"] for entry in reversed(entries) if entry["subscribe"]),
+                     None)
+    if subscribe:
+        _write(site_dir / "subscribe-qr.svg",
+               base64.b64decode(compose.qr_data_uri(subscribe.url).partition(",")[2]))
     env = compose.environment()
     paper = entries[-1]["edition"]
     common = {"paper": paper.title, "tagline": paper.tagline, "motto": paper.motto,
@@ -179,7 +183,8 @@ def make_site(issues_dir: Path = Path("issues"), out_dir: Path = publish.DEFAULT
     newest_first = list(reversed(entries))
     feed = env.get_template("site/feed.xml.j2").render(
         base=base_url.rstrip("/") + "/" if base_url else "",
-        feed_id=(base_url.rstrip("/") + "/feed.xml") if base_url else _tag(subscribe.url, "feed"),
+        feed_id=((base_url.rstrip("/") + "/feed.xml") if base_url
+                 else _tag(subscribe.url if subscribe else "", "feed")),
         updated=newest_first[0]["updated"], editions=newest_first, **common)
     _write(site_dir / "feed.xml", feed.encode("utf-8"))
 

@@ -261,3 +261,27 @@ def write_generated(directory: Path, selection=None) -> list[Path]:
                         + _yaml_text(data), encoding="utf-8")
         written.append(path)
     return written
+
+OPTIONAL_SECTIONS = ("opinion", "tools", "trending", "movers", "reading", "subscribe")
+
+
+def sample_data(index: int = -1) -> dict:
+    """A sample's data (the newest by default), its date as text, for changing."""
+    data = YAML(typ="safe", pure=True).load(SAMPLES[index].read_text(encoding="utf-8"))
+    data["edition"]["date"] = data["edition"]["date"].isoformat()
+    return data
+
+
+def yaml_text(data: dict) -> str:
+    return _yaml_text(data)
+
+
+def without(data: dict, *sections: str, stars: bool = True) -> dict:
+    """`data` with the named sections left out, and its GitHub repositories' star counts
+    too unless `stars`."""
+    data = {name: value for name, value in data.items() if name not in sections}
+    if not stars and "trending" in data:
+        data["trending"] = {**data["trending"], "github": [
+            {key: value for key, value in repo.items() if key != "stars"}
+            for repo in data["trending"].get("github", [])]}
+    return data
