@@ -64,7 +64,7 @@ def date_from_name(path: Path) -> dt.date | None:
 
 # Layouts that no edition is set with (the month archive's and the site's): editing them
 # must not re-render every edition. They are part of the archive's own key instead.
-NON_EDITION_LAYOUTS = ("archive", "site")
+NON_EDITION_LAYOUTS = ("archive", "site", "serve")
 
 
 def toolchain_digest(*, editions: bool = True) -> str:

@@ -522,6 +522,72 @@ def watch(
         raise typer.Exit(EXIT_OK) from None
 
 
+@app.command()
+def serve(
+    source: Annotated[Optional[Path], typer.Argument(
+        help="The issue file to preview, or a folder of them (its newest edition first, then "
+        "whichever is saved). Default: issues/.", show_default=False)] = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="Print format.")] = DEFAULT_FORMAT,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on; only this machine "
+                                      "by default.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535, metavar="PORT",
+                                      help="Port to listen on; 0 picks a free one.")] = 8000,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where the subscriber site's editions "
+                                      "are built (as printpost site does).")] = publish.DEFAULT_OUTPUT_DIR,
+) -> None:
+    """A live preview in the browser: the edition's pages (the changed page first) and the
+    subscriber site, set again on every change to an issue file or a layout, and shown
+    without reloading. Errors appear in the page as here. Ctrl-C stops.
+
+    Examples:
+
+      printpost serve
+
+      printpost serve issues/2026-04-19.yaml --format press --port 0
+    """
+    import signal
+    import time
+
+    from . import render
+    from . import serve as preview_server
+
+    _check_formats([format])
+    source = source or Path("issues")
+    if not source.exists():
+        _err(f"error: {source}: no such file or directory")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    render.quiet_weasyprint_logs()
+
+    def say(draft) -> None:
+        for line in preview_server.describe(draft):
+            if line.startswith(("error:", "warning:")):
+                _err(line)
+            else:
+                print(line, flush=True)
+
+    preview = preview_server.Preview(source, format, out)
+    try:
+        server = preview_server.PreviewServer(preview, host, port, on_draft=say)
+    except OSError as error:
+        preview.close()
+        _err(f"error: cannot listen on {host}:{port}: {error.strerror or error}"
+             + ("; --port 0 picks a free port" if port else ""))
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop as Ctrl-C does
+    print(f"printpost serve: {server.url} (Ctrl-C stops); watching "
+          f"{', '.join(str(path) for path in preview.watched)}", flush=True)
+    server.start()
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    raise typer.Exit(EXIT_OK)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one printpost command in this process and return its exit status
     (printpost/exitcodes.py), as WeasyPrint's and MkDocs' entry points do: `argv` is the
