@@ -29,6 +29,7 @@ class Format:
     gutter: str
     font_size: str
     line_height: str
+    label: str = ""  # in a reader's words, for the site's download buttons ("US Letter")
     bleed: str = "0mm"
     crop_marks: bool = False
     pdf_variant: str | None = None

@@ -4,7 +4,9 @@ One directory (default output/site) holds index.html (editions by month, newest 
 their front pages), editions/<edition>.html (downloads per format with their sizes),
 files/ (copies of the PDFs, month archives and bundles), thumbs/, feed.xml (Atom, every PDF
 an enclosure), subscribe-qr.svg, site.css and the fonts it names. Every link is relative,
-so the site works from file:// and from any static host, and there is no script.
+so the site works from file:// and from any static host. The index's search of past
+editions is a script reading an index that is a script too (search-index.js), not fetched
+JSON, so it works from file:// as well; nothing else needs a script.
 
 Files are written atomically and only when their bytes change; pages go last, so a reader
 never follows a link to a file that is not there yet.
@@ -13,6 +15,7 @@ never follows a link to a file that is not there yet.
 from __future__ import annotations
 
 import base64
+import json
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +25,7 @@ from . import archive, catalog, compose, load, publish, raster
 from .exitcodes import EXIT_OK
 from .formats import formats as known_formats
 from .formats import get_format
+from .markup import plain
 from .models import FIRST_ISSUE_DATE
 from .resources import FONTS_DIR, LAYOUTS_DIR
 
@@ -79,8 +83,34 @@ def _thumbnail(site_dir: Path, record: catalog.Record) -> tuple[str, int, int]:
 
 
 def _format_label(name: str) -> str:
-    description = get_format(name).description
-    return f"{name.upper()} · {description[0].lower()}{description[1:]}" if description else name.upper()
+    """A format in a reader's words ("Print at home (A4)"), from its profile."""
+    fmt = get_format(name)
+    return fmt.label or fmt.description or name
+
+
+def _stories(issue) -> list[dict]:
+    """Every story of an edition, for its page's contents and the search of past editions:
+    its section, headline and plain text."""
+    stories: list[dict] = []
+
+    def add(section: str, headline: str, *texts: str | None) -> None:
+        stories.append({"id": f"story-{len(stories) + 1}", "section": plain(section),
+                        "headline": plain(headline),
+                        "text": " ".join(plain(text) for text in texts if text)})
+
+    add(issue.lead.kicker, issue.lead.headline, issue.lead.dek, *issue.lead.body)
+    dive = issue.deep_dive
+    add(dive.kicker, dive.headline, dive.dek, *dive.body, dive.pull_quote)
+    if issue.opinion:
+        for column in issue.opinion.columns:
+            add(column.role, column.headline, column.byline, *column.body)
+    if issue.tools:
+        for tool in issue.tools.items:
+            add(issue.tools.title, tool.name, tool.description)
+    if issue.reading:
+        for item in issue.reading.items:
+            add(issue.reading.title, item.title, item.description)
+    return stories
 
 
 def _tag(subscribe_url: str, specific: str) -> str:
@@ -106,14 +136,23 @@ def _edition_entry(outcome: catalog.EditionOutcome, site_dir: Path, month_archiv
         "issue": first.issue, "date": first.date, "long_date": issue.edition.long_date,
         "month_key": f"{day:%Y-%m}", "month_name": archive.month_name(f"{day:%Y-%m}"),
         "location": issue.edition.location, "headline": issue.lead.headline,
-        "dek": issue.lead.dek,
-        "headlines": issue.headlines()[1:len(issue.headlines()) - bool(issue.subscribe)],  # not the lead, not the subscribe box
+        "dek": issue.lead.dek, "stories": _stories(issue),
         "page": f"editions/{stem}.html", "thumbnail": thumbnail,
         "thumbnail_width": width, "thumbnail_height": height, "downloads": downloads,
         "archive": month_archive, "updated": f"{first.date}T06:00:00Z",
         "entry_id": _tag(issue.subscribe.url if issue.subscribe else "", f"issue-{first.issue}"),
         "subscribe": issue.subscribe, "edition": issue.edition,
     }
+
+
+def _search_index(newest_first: list[dict]) -> bytes:
+    """Every edition's stories as a script that sets window.printpostSearch (search.js reads
+    it): a script, not JSON fetched at run time, so the search works from file:// too."""
+    editions = [{"issue": entry["issue"], "date": entry["long_date"], "page": entry["page"],
+                 "stories": entry["stories"]} for entry in newest_first]
+    data = json.dumps(editions, ensure_ascii=False, separators=(",", ":"))
+    return ("// The search index of the site's editions (printpost site; read by search.js).\n"
+            f"window.printpostSearch = {data};\n").encode("utf-8")
 
 
 def _publish_archive(site_dir: Path, result: archive.MonthArchive) -> tuple[dict, dict]:
@@ -146,7 +185,8 @@ def make_site(issues_dir: Path = Path("issues"), out_dir: Path = publish.DEFAULT
 
     for name in SITE_FONTS:
         _write(site_dir / "fonts" / name, (FONTS_DIR / name).read_bytes())
-    _write(site_dir / "site.css", (LAYOUTS_DIR / "site" / "site.css").read_bytes())
+    for name in ("site.css", "search.js"):
+        _write(site_dir / name, (LAYOUTS_DIR / "site" / name).read_bytes())
 
     archives = {}
     for month in months:
@@ -195,6 +235,7 @@ def make_site(issues_dir: Path = Path("issues"), out_dir: Path = publish.DEFAULT
             "key": month, "name": archive.month_name(month), "archive": pdf, "bundle": bundle,
             "editions": [e for e in newest_first if e["month_key"] == month],
         })
+    _write(site_dir / "search-index.js", _search_index(newest_first))
     index = env.get_template("site/index.html.j2").render(root="", months=month_sections, **common)
     _write(site_dir / "index.html", index.encode("utf-8"))
     result.months = months

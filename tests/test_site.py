@@ -124,3 +124,84 @@ def test_site_again_changes_no_file(made_site, built_month, tmp_path):
     assert again.build.rendered == 0
     after = {p: p.stat().st_mtime_ns for p in site_dir.rglob("*") if p.is_file()}
     assert after == before
+
+
+def _browser(playwright):
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(),
+                    reason="needs Debian's chromium at /usr/bin/chromium (./dev.sh installs it as root)")
+def test_search_from_file_finds_a_story_of_an_earlier_edition(made_site):
+    from printpost import load
+
+    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    sources = sorted(outcome.source for outcome in made_site.build.outcomes)
+    earlier, newest = (load.load(path).issue for path in (sources[0], sources[-1]))
+    # A story of the earlier edition that the newest one does not have.
+    newest_headlines = set(newest.headlines())
+    headline = next(h for h in earlier.headlines() if h not in newest_headlines)
+    words = " ".join(headline.split()[:4])
+    with sync_playwright() as playwright:
+        browser = _browser(playwright)
+        page = browser.new_page()
+        page.goto((made_site.site_dir / "index.html").as_uri())
+        page.fill("#search-words", words.upper())  # case does not matter
+        page.wait_for_selector("#search-results li a")
+        results = page.eval_on_selector_all(
+            "#search-results li a", "links => links.map(a => [a.textContent, a.href])")
+        found = [href for text, href in results if text == headline]
+        assert found and "2026-04-01-issue-063.html#story-" in found[0], results
+        page.click(f"#search-results li a >> text={headline}")
+        page.wait_for_load_state("load")
+        assert page.url == found[0]
+        anchor = found[0].rsplit("#", 1)[1]
+        assert page.inner_text(f"#{anchor}").endswith(headline)
+        page.go_back()
+        page.fill("#search-words", "zzqxj-no-such-word")
+        page.wait_for_selector("#search-status:has-text('No story')")
+        browser.close()
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(),
+                    reason="needs Debian's chromium at /usr/bin/chromium (./dev.sh installs it as root)")
+def test_index_downloads_every_format_in_readers_words(made_site):
+    import functools
+    import http.server
+    import threading
+
+    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    site_dir = made_site.site_dir
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site_dir))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)  # a static host
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with sync_playwright() as playwright:
+            browser = _browser(playwright)
+            page = browser.new_page(accept_downloads=True)
+            page.goto(f"http://127.0.0.1:{server.server_address[1]}/index.html")
+            card = page.locator(".edition-card").first  # the newest edition
+            assert card.locator(".card-downloads a").all_inner_texts() == [
+                "Print at home (A4)", "US Letter"]
+            wanted = {"Print at home (A4)": "2026-04-02-issue-064-a4.pdf",
+                      "US Letter": "2026-04-02-issue-064-letter.pdf"}
+            for label, name in wanted.items():
+                with page.expect_download() as download:
+                    card.get_by_text(label, exact=True).click()
+                saved = download.value.path()
+                assert Path(saved).read_bytes() == (site_dir / "files" / "2026-04" / name).read_bytes()
+            month = page.locator(".month-downloads")
+            for label, name in (("Whole month (PDF)", "the-ai-morning-post-2026-04.pdf"),
+                                ("All PDFs (zip)", "the-ai-morning-post-2026-04.zip")):
+                with page.expect_download() as download:
+                    month.get_by_text(label, exact=True).click()
+                assert Path(download.value.path()).read_bytes() == (
+                    site_dir / "files" / "archive" / name).read_bytes()
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    index = (site_dir / "index.html").read_text(encoding="utf-8")
+    for jargon in ("PDF/A", "manifest", "LETTER", "EREADER"):
+        assert jargon not in index
