@@ -23,8 +23,12 @@ from . import publish
 from .exitcodes import EXIT_BAD_INPUT, EXIT_BUILD_FAILED, EXIT_OK
 from .formats import DEFAULT_FORMAT, formats
 
+# typer prints an argument's Python type beside its name ("ISSUE... <list[Path]>") even when
+# the argument has a name in words (metavar), which says it better: left out.
+typer.core.TyperArgument.display_type_rich = lambda self, ctx: None
+
 app = typer.Typer(
-    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
     no_args_is_help=True,
     rich_markup_mode=None,
     help="Typeset The AI Morning Post: issue data in, print-ready newspaper PDFs out.\n\n"
@@ -52,11 +56,20 @@ def _options(
     pass
 
 
-IssueFiles = Annotated[list[Path], typer.Argument(help="Issue data files (.yaml, .yml or .json).",
+DraftOption = Annotated[bool, typer.Option(
+    "--draft", help="Build even when preflight finds errors or the edition still has the "
+    "scaffold's TODOs (and say so); without it, either fails the build.")]
+VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Say more: every "
+                                             "preflight finding, with its page and section.")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print problems only.")]
+
+IssueFiles = Annotated[list[Path], typer.Argument(metavar="ISSUE...", help="Issue data files (.yaml, .yml or .json).",
                                                   show_default=False)]
+FORMATS = ", ".join(formats())  # for the help of every --format
 FormatOption = Annotated[
     Optional[list[str]],
-    typer.Option("--format", "-f", help="Print format; repeat for several. Default: a4.",
+    typer.Option("--format", "-f", metavar="FORMAT", help=f"Print format ({FORMATS}); repeat "
+                 "for several. Default: a4.",
                  show_default=False),
 ]
 
@@ -76,21 +89,21 @@ def _check_formats(names: list[str] | None) -> list[str]:
 
 BuildSources = Annotated[
     Optional[list[Path]],
-    typer.Argument(help="Issue data files, or directories of them (--all: default issues/).",
+    typer.Argument(metavar="[ISSUE|DIR]...", help="Issue data files, or directories of them (--all: default issues/).",
                    show_default=False),
 ]
 JobsOption = Annotated[Optional[int], typer.Option(
-    "--jobs", "-j", min=1, help="Editions rendered at once. Default: one per core.",
+    "--jobs", "-j", min=1, metavar="N", help="Editions rendered at once. Default: one per core.",
     show_default=False)]
 SchedulerOption = Annotated[Optional[str], typer.Option(
-    "--scheduler", help="Render on this Dask scheduler (tcp://host:8786) instead of here; "
+    "--scheduler", metavar="ADDRESS", help="Render on this Dask scheduler (tcp://host:8786) instead of here; "
     "its workers must see the same files.", show_default=False)]
 
 
 @app.command()
 def build(
     issues: BuildSources = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")] = publish.DEFAULT_OUTPUT_DIR,
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Output directory.")] = publish.DEFAULT_OUTPUT_DIR,
     format: FormatOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print problems only.")] = False,
     all_: Annotated[bool, typer.Option("--all", help="Incremental: build every edition in the "
@@ -100,8 +113,15 @@ def build(
     scheduler: SchedulerOption = None,
     archival: Annotated[bool, typer.Option("--archival", help="PDF/A-3b with the issue data "
                                            "attached (…-a4-archival.pdf).")] = False,
+    draft: DraftOption = False,
+    verbose: VerboseOption = False,
 ) -> None:
     """Build print-ready PDFs of one or more editions.
+
+    Preflight's errors are printed with their page and section. A PDF it finds defective
+    (a glyph missing, text overset or under 6 pt, a QR code that will not scan) is written
+    and the build fails (exit 1); --draft builds it without failing. An edition that still
+    has the scaffold's TODOs is refused unless --draft.
 
     Each good file is built even when others are bad; a bad file writes nothing and
     leaves any earlier PDF of it untouched. With --all, a directory, --jobs, --scheduler or
@@ -149,6 +169,10 @@ def build(
     try:
         for path in issues:
             try:
+                if not draft and (refused := _unfilled(path)):
+                    _err(f"error: {refused}")
+                    status = max(status, EXIT_BAD_INPUT)
+                    continue
                 result = pipeline.build(path, names, out)
             except load.InvalidIssue as error:
                 for problem in error.problems:
@@ -163,10 +187,13 @@ def build(
             else:
                 for warning in result.warnings:
                     _err(f"warning: {warning}")
-                if not quiet:
-                    for output in result.outputs:
-                        print(f"{output.path}  {output.pages} pages, {output.bytes / 1024:.0f} KB, "
-                              f"{output.seconds:.1f} s; {output.preflight.summary()}")
+                for output in result.outputs:
+                    if not quiet:
+                        print(f"{output.path}  {output.pages} pages, "
+                              f"{publish.human_size(output.bytes)}, {output.seconds:.1f} s; "
+                              f"{output.preflight.summary()}")
+                    status = max(status, _said_findings(output.path, output.preflight,
+                                                        draft=draft, verbose=verbose))
             if progress is not None:
                 progress.advance(task)
     finally:
@@ -175,15 +202,47 @@ def build(
     raise typer.Exit(status)
 
 
+def _unfilled(path: Path) -> str | None:
+    """The scaffold's TODOs still in an edition, said in one line (None: none, or bad data,
+    which the build itself reports)."""
+    from . import load, scaffold
+
+    try:
+        return scaffold.unfilled_problem(path, load.load(path).issue)
+    except (load.InvalidIssue, OSError):
+        return None
+
+
+def _said_findings(pdf: Path, report, *, draft: bool, verbose: bool) -> int:
+    """Print a PDF's preflight errors (and with --verbose its warnings) in words; the exit
+    status they make: a build failure, unless --draft."""
+    from . import wording
+
+    for item in report.findings:
+        if item.severity == "error" or verbose:
+            _err(f"{pdf}: {wording.finding(item)}")
+    defects = [item for item in report.errors if item.check in wording.DEFECTS]
+    if not defects:
+        return EXIT_OK
+    if draft:
+        _err(f"note: {pdf}: written as a draft (--draft) despite {len(defects)} "
+             f"defect{'s' if len(defects) != 1 else ''} that fail a build")
+        return EXIT_OK
+    _err(f"error: {pdf}: written, but not fit to print ({len(defects)} "
+         f"defect{'s' if len(defects) != 1 else ''} above); --draft builds it without failing")
+    return EXIT_BUILD_FAILED
+
+
 @app.command()
-def validate(issues: IssueFiles) -> None:
-    """Check issue files (data and glyph coverage) without rendering anything.
+def validate(issues: IssueFiles, draft: DraftOption = False, quiet: QuietOption = False) -> None:
+    """Check issue files (data and glyph coverage) without rendering anything. An edition
+    that still has the scaffold's TODOs is refused (exit 2) unless --draft.
 
     Example:
 
       printpost validate issues/*.yaml
     """
-    from . import load, pipeline
+    from . import load, pipeline, scaffold
 
     status = EXIT_OK
     for path in issues:
@@ -196,8 +255,13 @@ def validate(issues: IssueFiles) -> None:
             continue
         for warning in warnings:
             _err(f"warning: {warning}")
+        if not draft and (refused := scaffold.unfilled_problem(path, loaded.issue)):
+            _err(f"error: {refused}")
+            status = EXIT_BAD_INPUT
+            continue
         edition = loaded.issue.edition
-        print(f"{path}: ok (issue #{edition.number}, {edition.long_date})")
+        if not quiet:
+            print(f"{path}: ok (issue #{edition.number}, {edition.long_date})")
     raise typer.Exit(status)
 
 
@@ -221,7 +285,7 @@ def check(
 
       printpost check issues/*.yaml --format press --format ereader --json
     """
-    from . import load, pipeline, render
+    from . import load, pipeline, render, wording
 
     names = _check_formats(format)
     render.quiet_weasyprint_logs()
@@ -238,7 +302,7 @@ def check(
                 if not as_json:
                     print(f"{path}: {report.summary()}")
                     for finding in report.findings:
-                        print(f"  {finding}")
+                        print(f"  {wording.finding(finding)}")
         except load.InvalidIssue as error:
             for problem in error.problems:
                 _err(f"error: {problem.report()}")
@@ -253,9 +317,9 @@ def check(
 
 @app.command()
 def new(
-    date: Annotated[Optional[str], typer.Argument(help="Edition date, YYYY-MM-DD. Default: the day "
+    date: Annotated[Optional[str], typer.Argument(metavar="[DATE]", help="Edition date, YYYY-MM-DD. Default: the day "
                                                   "after the newest edition in --dir.")] = None,
-    directory: Annotated[Path, typer.Option("--dir", help="Where issue files live.")] = Path("issues"),
+    directory: Annotated[Path, typer.Option("--dir", metavar="DIR", help="Where issue files live.")] = Path("issues"),
 ) -> None:
     """Scaffold the next edition's data file with its issue number.
 
@@ -289,13 +353,16 @@ def schema() -> None:
     print(json.dumps(Issue.model_json_schema(), indent=2, ensure_ascii=False))
 
 
+IMAGE_TYPES = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP"}
+
+
 @app.command()
 def preview(
-    issue: Annotated[Path, typer.Argument(help="Issue data file.", show_default=False)],
-    page: Annotated[int, typer.Option("--page", "-p", min=1, help="Page number.")] = 1,
-    format: Annotated[str, typer.Option("--format", "-f", help="Print format.")] = DEFAULT_FORMAT,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="PNG path.")] = None,
-    dpi: Annotated[int, typer.Option(min=30, max=600, help="Resolution.")] = 110,
+    issue: Annotated[Path, typer.Argument(metavar="ISSUE", help="Issue data file.", show_default=False)],
+    page: Annotated[int, typer.Option("--page", "-p", metavar="N", min=1, help="Page number.")] = 1,
+    format: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help=f"Print format ({FORMATS}).")] = DEFAULT_FORMAT,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", metavar="FILE", help="Image path; its suffix is the format (.png, .jpg, .webp). Default: beside the PDF, as PNG.")] = None,
+    dpi: Annotated[int, typer.Option(min=30, max=600, metavar="DPI", help="Resolution, 30-600.")] = 110,
 ) -> None:
     """Render one page of an edition to PNG, for a quick look.
 
@@ -306,6 +373,10 @@ def preview(
     from . import load, pipeline, raster, render
 
     _check_formats([format])
+    if out is not None and out.suffix.lower() not in IMAGE_TYPES:
+        _err(f"error: --out {out}: preview writes {', '.join(IMAGE_TYPES)} images; name the "
+             "file with one of these suffixes")
+        raise typer.Exit(EXIT_BAD_INPUT)
     render.quiet_weasyprint_logs()
     try:
         loaded, warnings = pipeline.check(issue)
@@ -323,7 +394,8 @@ def preview(
         _err(f"error: page {page} asked for, but the edition has {rendered.pages} pages")
         raise typer.Exit(EXIT_BAD_INPUT)
     target = out or publish.edition_path(loaded.issue.edition, format).with_suffix(f".p{page}.png")
-    publish.write_atomic(target, raster.page_png(rendered.pdf, page - 1, dpi))
+    publish.write_atomic(target, raster.page_image_bytes(rendered.pdf, page - 1, dpi,
+                                                         IMAGE_TYPES[target.suffix.lower()]))
     print(target)
 
 
@@ -360,7 +432,7 @@ class _Reporter:
         if not self.quiet and outcome.status == "built":
             for record in outcome.records:
                 checked = outcome.preflight.get(record.path.name)
-                print(f"{record.path}  {record.pages} pages, {record.bytes / 1024:.0f} KB"
+                print(f"{record.path}  {record.pages} pages, {publish.human_size(record.bytes)}"
                       + (f"; {checked}" if checked else ""))
         if self.progress is not None:
             self.progress.advance(self.task)
@@ -398,9 +470,9 @@ def _build_incrementally(sources: list[Path], names: list[str], out: Path, *, qu
 
 @app.command()
 def archive(
-    month: Annotated[str, typer.Argument(help="The month, YYYY-MM.", show_default=False)],
-    issues: Annotated[Path, typer.Option("--issues", help="Where issue files live.")] = Path("issues"),
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")] = publish.DEFAULT_OUTPUT_DIR,
+    month: Annotated[str, typer.Argument(metavar="YYYY-MM", help="The month, YYYY-MM.", show_default=False)],
+    issues: Annotated[Path, typer.Option("--issues", metavar="DIR", help="Where issue files live.")] = Path("issues"),
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Output directory.")] = publish.DEFAULT_OUTPUT_DIR,
     format: FormatOption = None,
     archival: Annotated[bool, typer.Option("--archival/--no-archival", help="PDF/A-3b with "
                                            "every edition's data attached.")] = True,
@@ -448,15 +520,15 @@ def archive(
 
 @app.command()
 def site(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Where the site goes.")] = Path("output/site"),
-    issues: Annotated[Path, typer.Option("--issues", help="Where issue files live.")] = Path("issues"),
-    pdfs: Annotated[Path, typer.Option("--pdfs", help="Where built PDFs live (build --out).")] = publish.DEFAULT_OUTPUT_DIR,
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Where the site goes.")] = Path("output/site"),
+    issues: Annotated[Path, typer.Option("--issues", metavar="DIR", help="Where issue files live.")] = Path("issues"),
+    pdfs: Annotated[Path, typer.Option("--pdfs", metavar="DIR", help="Where built PDFs live (build --out).")] = publish.DEFAULT_OUTPUT_DIR,
     format: Annotated[Optional[list[str]], typer.Option(
-        "--format", "-f", help="Formats offered for download; repeat for several. Default: "
+        "--format", "-f", metavar="FORMAT", help=f"Formats offered for download ({FORMATS}); repeat for several. Default: "
         "every format for readers (not the press PDF/X ones).",
         show_default=False)] = None,
     base_url: Annotated[Optional[str], typer.Option(
-        "--base-url", help="Where the site will be served, for absolute links in the feed.",
+        "--base-url", metavar="URL", help="Where the site will be served, for absolute links in the feed.",
         show_default=False)] = None,
     jobs: JobsOption = None,
     scheduler: SchedulerOption = None,
@@ -473,8 +545,12 @@ def site(
 
       printpost site --out public --base-url https://aimorningpost.example/
     """
-    from . import catalog, render
+    from . import catalog, render, urls
     from . import site as subscriber_site
+
+    if base_url is not None and (problem := urls.problem(base_url)):
+        _err(f"error: --base-url {base_url}: {problem}")
+        raise typer.Exit(EXIT_BAD_INPUT)
 
     names = _check_formats(format) if format else None
     render.quiet_weasyprint_logs()
@@ -499,9 +575,9 @@ def site(
 
 @app.command()
 def watch(
-    issue: Annotated[Path, typer.Argument(help="Issue data file.", show_default=False)],
-    format: Annotated[str, typer.Option("--format", "-f", help="Print format.")] = DEFAULT_FORMAT,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")] = publish.DEFAULT_OUTPUT_DIR,
+    issue: Annotated[Path, typer.Argument(metavar="ISSUE", help="Issue data file.", show_default=False)],
+    format: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help=f"Print format ({FORMATS}).")] = DEFAULT_FORMAT,
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Output directory.")] = publish.DEFAULT_OUTPUT_DIR,
 ) -> None:
     """Rebuild a draft PDF (and a PNG of the page that changed) on every save. Ctrl-C stops.
 
@@ -525,14 +601,15 @@ def watch(
 @app.command()
 def serve(
     source: Annotated[Optional[Path], typer.Argument(
+        metavar="[ISSUE|DIR]",
         help="The issue file to preview, or a folder of them (its newest edition first, then "
         "whichever is saved). Default: issues/.", show_default=False)] = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="Print format.")] = DEFAULT_FORMAT,
-    host: Annotated[str, typer.Option("--host", help="Address to listen on; only this machine "
+    format: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help=f"Print format ({FORMATS}).")] = DEFAULT_FORMAT,
+    host: Annotated[str, typer.Option("--host", metavar="ADDRESS", help="Address to listen on; only this machine "
                                       "by default.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535, metavar="PORT",
                                       help="Port to listen on; 0 picks a free one.")] = 8000,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Where the subscriber site's editions "
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Where the subscriber site's editions "
                                       "are built (as printpost site does).")] = publish.DEFAULT_OUTPUT_DIR,
 ) -> None:
     """A live preview in the browser: the edition's pages (the changed page first) and the

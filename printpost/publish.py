@@ -33,6 +33,14 @@ def _umask() -> int:
 _PUBLIC_MODE = 0o666 & ~_umask()
 
 
+def human_size(size: int) -> str:
+    """A file's size as every command and the site print it: decimal units (1 KB = 1000
+    bytes), as file managers and browsers show downloads."""
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:.1f} MB"
+    return f"{max(1, round(size / 1000))} KB"
+
+
 def edition_path(edition: Edition, format_name: str, out_dir: Path = DEFAULT_OUTPUT_DIR) -> Path:
     """output/2026-04/2026-04-19-issue-081-a4.pdf"""
     return dated_edition_path(edition.date, format_name, out_dir)

@@ -28,3 +28,12 @@ def page_jpeg(pdf: bytes, index: int, dpi: int = 36, quality: int = 85) -> bytes
     page_image(pdf, index, dpi).convert("RGB").save(buffer, format="JPEG", quality=quality,
                                                     optimize=True)
     return buffer.getvalue()
+
+
+def page_image_bytes(pdf: bytes, index: int, dpi: int, image_format: str) -> bytes:
+    """A page in the image format named (PNG, JPEG, WEBP), as `printpost preview` writes it."""
+    if image_format == "PNG":
+        return page_png(pdf, index, dpi)
+    buffer = io.BytesIO()
+    page_image(pdf, index, dpi).convert("RGB").save(buffer, format=image_format, quality=90)
+    return buffer.getvalue()

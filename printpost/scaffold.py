@@ -66,3 +66,33 @@ def create(day: dt.date, directory: Path) -> Path:
     except FileExistsError:
         raise ValueError(f"{path} already exists; edit it instead") from None
     return path
+
+
+def unfilled(issue) -> list[str]:
+    """The fields of an edition that still hold the scaffold's TODO placeholders: such an
+    edition is refused by build, check and validate until they are filled (or --draft)."""
+    found: list[str] = []
+
+    def walk(value, path: str) -> None:
+        if isinstance(value, str):
+            if value.lstrip().startswith("TODO"):
+                found.append(path)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, f"{path}.{key}" if path else key)
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, f"{path}[{index}]")
+
+    walk(issue.model_dump(mode="json"), "")
+    return found
+
+
+def unfilled_problem(path, issue) -> str | None:
+    """One line for an edition with TODOs left, or None."""
+    fields = unfilled(issue)
+    if not fields:
+        return None
+    more = f" and {len(fields) - 1} other field{'s' if len(fields) > 2 else ''}" if len(fields) > 1 else ""
+    return (f"{path}: {fields[0]}{more} still say TODO (the scaffold of printpost new): write "
+            "the edition's copy there, or build it anyway with --draft")

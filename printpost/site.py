@@ -50,10 +50,7 @@ class SiteResult:
     exit_code: int = EXIT_OK
 
 
-def human_size(size: int) -> str:
-    if size >= 1_000_000:
-        return f"{size / 1_000_000:.1f} MB"
-    return f"{max(1, round(size / 1000))} KB"
+human_size = publish.human_size  # the one size unit of every printpost command and page
 
 
 def _write(path: Path, data: bytes) -> None:
