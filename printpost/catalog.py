@@ -19,9 +19,10 @@ import hashlib
 import json
 import os
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from multiprocessing import get_context
@@ -29,6 +30,7 @@ from pathlib import Path
 
 from . import __version__, load, publish
 from .exitcodes import EXIT_BAD_INPUT, EXIT_BUILD_FAILED, EXIT_OK
+from .limits import Limits
 from .resources import FONTS_DIR, LAYOUTS_DIR
 
 _DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.(ya?ml|json)$", re.IGNORECASE)
@@ -169,6 +171,7 @@ class EditionTask:
     archival: bool
     out_dir: Path
     toolchain: str
+    limits: Limits = Limits()  # overrides of the formats' layout limits
 
 
 @dataclass
@@ -274,9 +277,9 @@ def build_edition(task: EditionTask) -> EditionOutcome:
         if record is None:
             try:
                 if task.archival:
-                    rendered = pipeline.render_archival(loaded, name)
+                    rendered = pipeline.render_archival(loaded, name, limits=task.limits)
                 else:  # the very PDF a one-file `printpost build` writes (preflight, copyfit)
-                    rendered, report = pipeline.typeset(loaded, name)
+                    rendered, report = pipeline.typeset(loaded, name, limits=task.limits)
                     outcome.preflight[pdf.name] = report.summary()
                 record = Record(
                     path=pdf, hash=expected, pages=rendered.pages, bytes=len(rendered.pdf),
@@ -288,11 +291,13 @@ def build_edition(task: EditionTask) -> EditionOutcome:
                 publish.write_atomic(pdf, rendered.pdf)
                 publish.write_atomic(publish.sidecar_path(pdf), record.to_json())
             except render.RenderError as error:
-                outcome.problems.append(f"{task.source}: {name}: {error}")
+                said = str(error)  # a layout past its limits names its format already
+                outcome.problems.append(f"{task.source}: {said}" if said.startswith(f"{name}: ")
+                                        else f"{task.source}: {name}: {said}")
                 outcome.exit_code = EXIT_BUILD_FAILED
                 continue
             except OSError as error:
-                outcome.problems.append(f"{task.source}: cannot write {pdf}: {error.strerror or error}")
+                outcome.problems.append(f"{task.source}: {publish.describe_os_error(error)}")
                 outcome.exit_code = EXIT_BUILD_FAILED
                 continue
             outcome.rendered += 1
@@ -349,9 +354,43 @@ def _quiet_worker() -> None:
     render.quiet_weasyprint_logs()
 
 
+def _start_worker(parent: int) -> None:
+    """First thing in each pool worker: end it as soon as its parent process is gone.
+
+    A worker whose parent is killed (kill -9 included) would otherwise wait for work
+    forever, re-parented to init, and keep the resource tracker alive with it. Linux's
+    PR_SET_PDEATHSIG is no help here: it fires when the *thread* that started the worker
+    ends, and the pool starts workers from a thread of its own; so a daemon thread watches
+    the parent's pid instead (once a second, which costs nothing)."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)  # no clean-up to wait for: the parent that wanted the result is gone
+
+    threading.Thread(target=watch, name="printpost-parent-watch", daemon=True).start()
+    _quiet_worker()
+
+
 def _failed(task: EditionTask, error: BaseException) -> EditionOutcome:
     return EditionOutcome(task.source, "failed", exit_code=EXIT_BUILD_FAILED,
                           problems=[f"{task.source}: build crashed: {type(error).__name__}: {error}"])
+
+
+# A worker past its task's time is stopped: its layout limits (limits.py) end any layout
+# that runs away, so only a worker stuck outside layout (a hung library call) gets here.
+HARD_LIMIT_FACTOR, HARD_LIMIT_GRACE = 3.0, 60.0
+
+
+def task_seconds(task: EditionTask) -> float:
+    """The wall time after which a worker building `task` is stopped."""
+    from .formats import get_format
+
+    total = 0.0
+    for name in task.formats:
+        seconds = task.limits.seconds if task.limits.seconds is not None else (
+            get_format(name).layout_seconds)
+        total += seconds or 600.0
+    return HARD_LIMIT_FACTOR * total + HARD_LIMIT_GRACE
 
 
 def _run_in_pool(tasks: list[EditionTask], jobs: int) -> Iterable[EditionOutcome]:
@@ -363,16 +402,28 @@ def _run_in_pool(tasks: list[EditionTask], jobs: int) -> Iterable[EditionOutcome
             except Exception as error:  # as a worker's crash is, in the pool below
                 yield _failed(task, error)
         return
-    # spawn, not fork: the parent may be running a progress-bar thread, and WeasyPrint's
-    # font state must not be shared; each worker imports what it needs once.
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=get_context("spawn"),
-                             initializer=_quiet_worker) as pool:
-        futures = {pool.submit(build_edition, task): task for task in tasks}
+    # pebble's pool, not concurrent.futures': it stops one task that overruns (and starts a
+    # new worker) where ProcessPoolExecutor can only be broken whole, failing every edition
+    # still queued. spawn, not fork: the parent may be running a progress-bar thread, and
+    # WeasyPrint's font state must not be shared; each worker imports what it needs once.
+    from pebble import ProcessExpired, ProcessPool
+
+    with ProcessPool(max_workers=min(jobs, len(tasks)), context=get_context("spawn"),
+                     initializer=_start_worker, initargs=(os.getpid(),)) as pool:
+        futures = {pool.schedule(build_edition, (task,), timeout=task_seconds(task)): task
+                   for task in tasks}
         for future in as_completed(futures):
+            task = futures[future]
             try:
                 yield future.result()
-            except Exception as error:  # the worker raised, or died (BrokenProcessPool)
-                yield _failed(futures[future], error)
+            except TimeoutError:
+                yield EditionOutcome(task.source, "failed", exit_code=EXIT_BUILD_FAILED,
+                                     problems=[f"{task.source}: stopped after "
+                                               f"{task_seconds(task):.0f} s without finishing"])
+            except ProcessExpired as error:  # the worker died (a crash, the OOM killer)
+                yield _failed(task, error)
+            except Exception as error:  # the worker raised
+                yield _failed(task, error)
 
 
 def _run_on_dask(tasks: list[EditionTask], address: str) -> Iterable[EditionOutcome]:
@@ -407,6 +458,7 @@ def build_catalog(
     jobs: int | None = None,
     scheduler: str | None = None,
     on_progress: Callable[[EditionOutcome], None] | None = None,
+    limits: Limits = Limits(),
 ) -> CatalogResult:
     """Bring every edition in `sources` up to date in each format; render only what changed.
 
@@ -437,7 +489,7 @@ def build_catalog(
     quick_outcomes: list[EditionOutcome] = []
     dates: dict[Path, dt.date | None] = {}
     for source in unique_files(sources):
-        task = EditionTask(place(source), tuple(formats), archival, out_dir, toolchain)
+        task = EditionTask(place(source), tuple(formats), archival, out_dir, toolchain, limits)
         try:
             data = load.read_source(task.source)
         except load.InvalidIssue:

@@ -95,6 +95,20 @@ BuildSources = Annotated[
 JobsOption = Annotated[Optional[int], typer.Option(
     "--jobs", "-j", min=1, metavar="N", help="Editions rendered at once. Default: one per core.",
     show_default=False)]
+MaxSecondsOption = Annotated[Optional[float], typer.Option(
+    "--max-seconds", min=1, metavar="SECONDS", help="CPU seconds one edition may take to lay out in one format "
+    "(default: the format's layout_seconds in layouts/formats.toml).", show_default=False)]
+MaxPagesOption = Annotated[Optional[int], typer.Option(
+    "--max-pages", min=1, metavar="N", help="Pages one edition may run to (default: the format's "
+    "max_pages).", show_default=False)]
+
+
+def _limits(seconds: float | None, pages: int | None):
+    from .limits import Limits
+
+    return Limits(seconds=seconds, pages=pages)
+
+
 SchedulerOption = Annotated[Optional[str], typer.Option(
     "--scheduler", metavar="ADDRESS", help="Render on this Dask scheduler (tcp://host:8786) instead of here; "
     "its workers must see the same files.", show_default=False)]
@@ -115,6 +129,8 @@ def build(
                                            "attached (…-a4-archival.pdf).")] = False,
     draft: DraftOption = False,
     verbose: VerboseOption = False,
+    max_seconds: MaxSecondsOption = None,
+    max_pages: MaxPagesOption = None,
 ) -> None:
     """Build print-ready PDFs of one or more editions.
 
@@ -140,10 +156,12 @@ def build(
     from . import load, pipeline, render
 
     names = _check_formats(format)
+    limits = _limits(max_seconds, max_pages)
     render.quiet_weasyprint_logs()
     if all_ or archival or jobs or scheduler or any(path.is_dir() for path in issues or []):
         raise typer.Exit(_build_incrementally(issues or [Path("issues")], names, out, quiet=quiet,
-                                              jobs=jobs, scheduler=scheduler, archival=archival))
+                                              jobs=jobs, scheduler=scheduler, archival=archival,
+                                              limits=limits))
     if not issues:
         _err("error: name issue files or a directory, or use --all (see printpost build --help)")
         raise typer.Exit(EXIT_BAD_INPUT)
@@ -173,7 +191,7 @@ def build(
                     _err(f"error: {refused}")
                     status = max(status, EXIT_BAD_INPUT)
                     continue
-                result = pipeline.build(path, names, out)
+                result = pipeline.build(path, names, out, limits=limits)
             except load.InvalidIssue as error:
                 for problem in error.problems:
                     _err(f"error: {problem.report()}")
@@ -182,7 +200,7 @@ def build(
                 _err(f"error: {path}: {error}")
                 status = max(status, EXIT_BUILD_FAILED)
             except OSError as error:
-                _err(f"error: {path}: cannot write {error.filename or 'output'}: {error.strerror or error}")
+                _err(f"error: {path}: {publish.describe_os_error(error)}")
                 status = max(status, EXIT_BUILD_FAILED)
             else:
                 for warning in result.warnings:
@@ -270,6 +288,8 @@ def check(
     issues: IssueFiles,
     format: FormatOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the reports as JSON.")] = False,
+    max_seconds: MaxSecondsOption = None,
+    max_pages: MaxPagesOption = None,
 ) -> None:
     """Preflight: render and measure every page, report defects per page and story.
 
@@ -295,7 +315,8 @@ def check(
         try:
             loaded = load.load(path)
             for name in names:
-                _, report = pipeline.typeset(loaded, name)
+                _, report = pipeline.typeset(loaded, name,
+                                             limits=_limits(max_seconds, max_pages))
                 reports.append({"file": str(path), **report.as_dict()})
                 if report.errors:
                     status = max(status, EXIT_BUILD_FAILED)
@@ -363,6 +384,8 @@ def preview(
     format: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help=f"Print format ({FORMATS}).")] = DEFAULT_FORMAT,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", metavar="FILE", help="Image path; its suffix is the format (.png, .jpg, .webp). Default: beside the PDF, as PNG.")] = None,
     dpi: Annotated[int, typer.Option(min=30, max=600, metavar="DPI", help="Resolution, 30-600.")] = 110,
+    max_seconds: MaxSecondsOption = None,
+    max_pages: MaxPagesOption = None,
 ) -> None:
     """Render one page of an edition to PNG, for a quick look.
 
@@ -380,7 +403,8 @@ def preview(
     render.quiet_weasyprint_logs()
     try:
         loaded, warnings = pipeline.check(issue)
-        rendered, _ = pipeline.typeset(loaded, format)  # as `build` sets it
+        rendered, _ = pipeline.typeset(loaded, format,  # as `build` sets it
+                                       limits=_limits(max_seconds, max_pages))
     except load.InvalidIssue as error:
         for problem in error.problems:
             _err(f"error: {problem.report()}")
@@ -439,7 +463,8 @@ class _Reporter:
 
 
 def _build_incrementally(sources: list[Path], names: list[str], out: Path, *, quiet: bool,
-                         jobs: int | None, scheduler: str | None, archival: bool) -> int:
+                         jobs: int | None, scheduler: str | None, archival: bool,
+                         limits=None) -> int:
     from . import catalog, load
 
     files: list[Path] = []
@@ -459,7 +484,8 @@ def _build_incrementally(sources: list[Path], names: list[str], out: Path, *, qu
         reporter.expect(len(files))
         try:
             result = catalog.build_catalog(files, names, out, archival=archival, jobs=jobs,
-                                           scheduler=scheduler, on_progress=reporter)
+                                           scheduler=scheduler, on_progress=reporter,
+                                           limits=limits)
         except catalog.CatalogError as error:
             _err(f"error: {error}")
             return error.exit_code
@@ -479,6 +505,8 @@ def archive(
     jobs: JobsOption = None,
     scheduler: SchedulerOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print problems only.")] = False,
+    max_seconds: MaxSecondsOption = None,
+    max_pages: MaxPagesOption = None,
 ) -> None:
     """A month's archive: one PDF (cover, contents, every edition) and a zip of the PDFs.
 
@@ -502,7 +530,8 @@ def archive(
         try:
             result = month_archive.make_archive(month, issues, out, names, archival=archival,
                                                 jobs=jobs, scheduler=scheduler,
-                                                on_progress=reporter)
+                                                on_progress=reporter,
+                                                limits=_limits(max_seconds, max_pages))
         except month_archive.ArchiveError as error:
             _err(f"error: {error}")
             raise typer.Exit(error.exit_code) from None
@@ -533,6 +562,8 @@ def site(
     jobs: JobsOption = None,
     scheduler: SchedulerOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print problems only.")] = False,
+    max_seconds: MaxSecondsOption = None,
+    max_pages: MaxPagesOption = None,
 ) -> None:
     """The subscriber site: editions by month, downloads, month archives, an Atom feed.
 
@@ -558,7 +589,8 @@ def site(
         try:
             result = subscriber_site.make_site(issues, pdfs, out, names, base_url=base_url,
                                                jobs=jobs, scheduler=scheduler,
-                                               on_progress=reporter)
+                                               on_progress=reporter,
+                                               limits=_limits(max_seconds, max_pages))
         except subscriber_site.SiteError as error:
             _err(f"error: {error}")
             raise typer.Exit(EXIT_BAD_INPUT) from None
@@ -578,6 +610,8 @@ def watch(
     issue: Annotated[Path, typer.Argument(metavar="ISSUE", help="Issue data file.", show_default=False)],
     format: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help=f"Print format ({FORMATS}).")] = DEFAULT_FORMAT,
     out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Output directory.")] = publish.DEFAULT_OUTPUT_DIR,
+    max_seconds: MaxSecondsOption = None,
+    max_pages: MaxPagesOption = None,
 ) -> None:
     """Rebuild a draft PDF (and a PNG of the page that changed) on every save. Ctrl-C stops.
 
@@ -593,7 +627,7 @@ def watch(
         (print if event.ok else _err)(event.message)
 
     try:
-        watcher.watch(issue, format, out, show)
+        watcher.watch(issue, format, out, show, limits=_limits(max_seconds, max_pages))
     except KeyboardInterrupt:
         raise typer.Exit(EXIT_OK) from None
 
@@ -674,6 +708,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         app(args=sys.argv[1:] if argv is None else list(argv), prog_name="printpost")
     except SystemExit as done:
         status = done.code
+    except OSError as error:  # any command, any file: one line, never a traceback
+        # (every write is atomic: what failed left the earlier file as it was)
+        print(f"error: {publish.describe_os_error(error)}", file=sys.stderr)
+        return EXIT_BUILD_FAILED
     else:
         status = EXIT_OK
     if isinstance(status, str):  # SystemExit("message"): printed, as Python prints it

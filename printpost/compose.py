@@ -13,11 +13,19 @@ from functools import cache
 
 import qrcode
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 
+from . import wordbreaks
 from .formats import Format
 from .markup import inline, plain  # the templates' filters; jumps and tests use them from here
 from .models import Issue
 from .resources import LAYOUTS_DIR
+
+
+def breakable_inline(text: str) -> Markup:
+    """The `inline` filter: copy as HTML (markup.inline), a very long word given break
+    opportunities so that its layout time stays linear in its length (wordbreaks.py)."""
+    return Markup(wordbreaks.break_long_runs(str(inline(text))))
 
 
 def compact_number(value: int) -> str:
@@ -114,7 +122,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(inline=inline, plain=plain, compact_number=compact_number,
+    env.filters.update(inline=breakable_inline, plain=plain, compact_number=compact_number,
                        trend_mark=trend_mark, unquoted=unquoted)
     env.tests.update(quoted=quoted)
     return env

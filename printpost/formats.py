@@ -52,6 +52,11 @@ class Format:
     fill_gap_lines: float = 2.0
     max_listing_spread_lines: float = 2.0
     measure_chars: tuple[int, int] = (25, 75)
+    # Bounded work (printpost/limits.py): the time one edition may take to lay out in this
+    # format, over all its passes, and the most pages it may run to; --max-seconds and
+    # --max-pages override them.
+    layout_seconds: float | None = None
+    max_pages: int | None = None
 
     @property
     def stylesheet(self) -> str | None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from . import compose
 from .engine.linebreaks import HYPHENS, line_text
+from .wordbreaks import BREAK
 
 STORY = "lead"  # the story that may jump: the front page's lead
 _PARAGRAPH_ID = re.compile(rf"^{STORY}-p(\d+)$")
@@ -47,7 +48,9 @@ def measure(document, max_lines: int | None = None) -> Jump | None:
         kept -= 1
     paragraph = front[kept - 1][0]
     lines = [text for index, text, _ in front[:kept] if index == paragraph]
-    return Jump(paragraph=paragraph, words=len(" ".join(lines).split()))
+    # A line broken at an added break opportunity (wordbreaks.py) ends inside a word.
+    joined = "".join(text if text.endswith(BREAK) else f"{text} " for text in lines)
+    return Jump(paragraph=paragraph, words=len(joined.split()))
 
 
 def _pitch(ys: list[float]) -> float | None:

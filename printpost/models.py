@@ -137,6 +137,26 @@ Url = Annotated[
 ]
 Body = Annotated[list[Paragraph], Field(min_length=1, max_length=40)]
 
+# All the copy of one edition, in characters. Layout costs about 0.1 s of CPU per 1 000
+# characters of copy (more in the opinion row and listings), measured with
+# bench/reliability.py (README, Reliability): this keeps the largest edition the schema
+# accepts within its formats' layout limits (layout_seconds in layouts/formats.toml).
+# The samples have 6 300-6 900.
+MAX_EDITION_COPY = 30_000
+
+
+def copy_length(model: BaseModel) -> int:
+    """Characters of copy in a model (every string in it but addresses, defaults included)."""
+    total = 0
+    for name in type(model).model_fields.keys() - {"url"}:
+        value = getattr(model, name)
+        for item in value if isinstance(value, list) else (value,):
+            if isinstance(item, str):
+                total += len(item)
+            elif isinstance(item, BaseModel):
+                total += copy_length(item)
+    return total
+
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -366,6 +386,20 @@ class Issue(Model):
     def present(self, name: str) -> bool:
         """Whether the section `name` is printed: given, and not empty."""
         return not is_empty(getattr(self, name))
+
+    @model_validator(mode="after")
+    def _bounded_copy(self) -> Issue:
+        total = copy_length(self)
+        if total > MAX_EDITION_COPY:
+            sizes = sorted(((copy_length(getattr(self, name)) if isinstance(
+                getattr(self, name), BaseModel) else sum(map(copy_length, getattr(self, name))),
+                name) for name in type(self).model_fields), reverse=True)
+            largest = ", ".join(f"{name} {size:,}" for size, name in sizes[:3])
+            raise ValueError(
+                f"the edition has {total:,} characters of copy, more than the {MAX_EDITION_COPY:,} "
+                f"one edition may have (about four times a usual one); the largest sections: "
+                f"{largest}: shorten them")
+        return self
 
     def headlines(self) -> list[str]:
         """Every headline printed in the edition, in page order."""

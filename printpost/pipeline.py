@@ -46,8 +46,8 @@ _last_contents: dict[str, dict[str, int]] = {}
 
 def render_edition(loaded: load.LoadedIssue, format_name: str = DEFAULT_FORMAT, *,
                    keep_document: bool = False, stylesheets: tuple[str, ...] = (),
-                   archival: bool = False, jump=None, write: bool = True):
-    """The edition in one format, rendered but not written.
+                   archival: bool = False, jump=None, write: bool = True, budget=None):
+    """The edition in one format, rendered but not written (`budget`: limits.Budget).
 
     The contents box prints the pages its sections are on: set with a guess, measured,
     and set again only when the guess was wrong (the numbers do not move anything, so the
@@ -59,7 +59,7 @@ def render_edition(loaded: load.LoadedIssue, format_name: str = DEFAULT_FORMAT, 
     created = f"{loaded.issue.edition.date.isoformat()}T06:00:00Z"
     options = dict(created=created, pdf_variant=fmt.pdf_variant, keep_document=keep_document,
                    stylesheets=stylesheets, write=False,
-                   grid=preflight_line_height(format_name))
+                   grid=preflight_line_height(format_name), budget=budget)
     if archival:
         options.update(pdf_variant=ARCHIVAL_VARIANT, attachments=[_source_attachment(loaded)])
     contents = _last_contents.get(format_name) or fmt.contents_guess or {}
@@ -78,13 +78,13 @@ def render_edition(loaded: load.LoadedIssue, format_name: str = DEFAULT_FORMAT, 
     raise render.RenderError("the contents' page numbers do not settle")
 
 
-def _typeset_once(loaded, format_name, stylesheets, jump=None, archival=False):
+def _typeset_once(loaded, format_name, stylesheets, jump=None, archival=False, budget=None):
     """One measured pass, laid out but not drawn (only the pass that is kept ever is)."""
     from . import copyfit, jumps, preflight
 
     fmt = get_format(format_name)
     rendered = render_edition(loaded, format_name, keep_document=True, stylesheets=stylesheets,
-                              jump=jump, write=False, archival=archival)
+                              jump=jump, write=False, archival=archival, budget=budget)
     missing = [str(m) for m in glyphs.missing_glyphs(loaded.issue)]
     report = preflight.preflight(rendered.document, fmt, missing_glyphs=missing,
                                  target_pages=copyfit.target_pages(fmt, loaded.issue))
@@ -97,9 +97,23 @@ def _typeset_once(loaded, format_name, stylesheets, jump=None, archival=False):
 
 
 def typeset(loaded: load.LoadedIssue, format_name: str = DEFAULT_FORMAT, *,
-            stylesheets: tuple[str, ...] = (), fit: bool = True, archival: bool = False):
+            stylesheets: tuple[str, ...] = (), fit: bool = True, archival: bool = False,
+            limits=None):
     """Render, preflight and copyfit: (render.Rendered, preflight.Report) of the best pass.
-    `archival`: as PDF/A-3b with the issue data embedded, set exactly as the print PDF."""
+    `archival`: as PDF/A-3b with the issue data embedded, set exactly as the print PDF.
+    Every pass together keeps within the format's layout limits (`limits`, a
+    limits.Limits, overrides them); past them, a render.RenderError names the field."""
+    from . import render
+    from .limits import LayoutLimit, Limits, describe
+
+    budget = (limits or Limits()).budget(get_format(format_name))
+    try:
+        return _typeset(loaded, format_name, stylesheets, fit, archival, budget)
+    except LayoutLimit as stopped:
+        raise render.RenderError(f"{format_name}: {describe(stopped, loaded.issue)}") from None
+
+
+def _typeset(loaded, format_name, stylesheets, fit, archival, budget):
     from . import copyfit, jumps, preflight
 
     line_height = preflight_line_height(format_name)
@@ -107,7 +121,7 @@ def typeset(loaded: load.LoadedIssue, format_name: str = DEFAULT_FORMAT, *,
     nudges: dict[str, float] = {}
     frames: dict[str, float] = {}
     legs: dict[str, int] = {}
-    once = functools.partial(_typeset_once, archival=archival)
+    once = functools.partial(_typeset_once, archival=archival, budget=budget)
     rendered, report = once(loaded, format_name, stylesheets)
     best, passes = ({}, {}, {}, {}), 1
     jump, folds = None, ()
@@ -194,19 +208,22 @@ def _source_attachment(loaded: load.LoadedIssue):
     )
 
 
-def render_archival(loaded: load.LoadedIssue, format_name: str = DEFAULT_FORMAT):
+def render_archival(loaded: load.LoadedIssue, format_name: str = DEFAULT_FORMAT, *,
+                    limits=None):
     """The edition as PDF/A-3b with its issue data file embedded, rendered but not written:
     the same passes (page plan, copyfit) as the print PDF, so the same pages."""
-    return typeset(loaded, format_name, archival=True)[0]
+    return typeset(loaded, format_name, archival=True, limits=limits)[0]
 
 
 def build(path: Path | str, formats: list[str] | None = None,
-          out_dir: Path = publish.DEFAULT_OUTPUT_DIR, *, fit: bool = True) -> BuildResult:
+          out_dir: Path = publish.DEFAULT_OUTPUT_DIR, *, fit: bool = True,
+          limits=None) -> BuildResult:
     """Validate, render and write one edition in each format.
 
     Raises load.InvalidIssue before anything is written when the data is bad, and
     render.RenderError when WeasyPrint fails; existing PDFs stay as they were.
-    `fit=False` skips copyfit passes (one render per format: the watch loop's drafts).
+    `fit=False` skips copyfit passes (one render per format: the watch loop's drafts);
+    `limits` (limits.Limits) overrides the formats' layout limits.
     """
     formats = formats or [DEFAULT_FORMAT]
     for name in formats:
@@ -215,7 +232,7 @@ def build(path: Path | str, formats: list[str] | None = None,
     result = BuildResult(source=loaded.path, warnings=warnings)
     for name in formats:
         started = time.perf_counter()
-        rendered, report = typeset(loaded, name, fit=fit)
+        rendered, report = typeset(loaded, name, fit=fit, limits=limits)
         target = publish.edition_path(loaded.issue.edition, name, out_dir)
         publish.write_atomic(target, rendered.pdf)
         result.outputs.append(

@@ -25,6 +25,8 @@ from .engine import balance, linebreaks, startup
 from .engine.fonts import font_config
 from .engine.pdf import associate_once, fixed_document_id
 from .engine.stylesheets import reused_stylesheets
+from . import limits
+from .engine.limits import enforced as enforced_limits
 from .resources import FONTS_DIR, LAYOUTS_DIR
 
 # Must be set before WeasyPrint (and so fontconfig) is first loaded in this process.
@@ -165,6 +167,8 @@ def _weasyprint_session(created: str):
         weasy_logger.setLevel(logging.WARNING)
         try:
             yield weasyprint, collector.messages
+        except limits.LayoutLimit:
+            raise  # the caller names the field it stopped in
         except Exception as error:  # WeasyPrint raises many kinds; report one
             raise RenderError(f"rendering failed: {type(error).__name__}: {error}") from error
         finally:
@@ -179,14 +183,15 @@ def _weasyprint_session(created: str):
 def render(html: str, *, created: str, pdf_variant: str | None = None,
            keep_document: bool = False, attachments: Sequence[Attachment] = (),
            stylesheets: Sequence[str] = (), write: bool = True,
-           grid: float | None = None) -> Rendered:
+           grid: float | None = None, budget: limits.Budget | None = None) -> Rendered:
     """Lay out, and write the PDF now or (`write=False`) when `Rendered.pdf` is first read.
     `created` (ISO 8601) fixes the embedded dates; `grid` (px) is the baseline grid's line,
-    which whole sets of columns are made a whole number of."""
+    which whole sets of columns are made a whole number of; `budget` stops a layout past its
+    deadline or page cap (limits.LayoutLimit)."""
     log = FetchLog()
     with (_weasyprint_session(created) as (weasyprint, _), reused_stylesheets(log, _allowed_file),
           balance.balanced_columns(grid),
-          linebreaks.limited_hyphenation(), linebreaks.kept_lines()):
+          linebreaks.limited_hyphenation(), linebreaks.kept_lines(), enforced_limits(budget)):
         document = weasyprint.HTML(
             string=html,
             base_url=LAYOUTS_DIR.as_uri() + "/",

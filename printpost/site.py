@@ -15,8 +15,10 @@ never follows a link to a file that is not there yet.
 from __future__ import annotations
 
 import base64
-import json
 import datetime as dt
+import glob
+import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -53,28 +55,65 @@ class SiteResult:
 human_size = publish.human_size  # the one size unit of every printpost command and page
 
 
-def _write(path: Path, data: bytes) -> None:
-    """Atomically, and not at all when the file already holds these bytes."""
-    try:
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
+MANIFEST = ".printpost-site.json"  # what the site's files are: written by printpost, and their bytes
+
+
+class SiteFiles:
+    """The files `site` writes, recorded in the site's manifest (path → sha256).
+
+    A site directory may hold files of its owner's (a draft cover in thumbs/, a backup of
+    index.html): printpost removes a file only when the manifest says it wrote it and the
+    file still holds the bytes it wrote, never because its name fits a pattern."""
+
+    def __init__(self, site_dir: Path):
+        self.site_dir = site_dir
+        try:
+            recorded = json.loads((site_dir / MANIFEST).read_bytes())
+            self.owned = {str(k): str(v) for k, v in recorded["files"].items()}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            self.owned = {}
+
+    def _key(self, path: Path) -> str:
+        return path.relative_to(self.site_dir).as_posix()
+
+    def write(self, path: Path, data: bytes) -> None:
+        """Atomically, and not at all when the file already holds these bytes."""
+        try:
+            unchanged = path.stat().st_size == len(data) and path.read_bytes() == data
+        except OSError:
+            unchanged = False
+        if not unchanged:
+            publish.write_atomic(path, data)
+        self.owned[self._key(path)] = hashlib.sha256(data).hexdigest()
+
+    def remove(self, path: Path) -> None:
+        """Remove `path` if printpost wrote it and it is as written; leave it otherwise."""
+        recorded = self.owned.get(self._key(path))
+        try:
+            if recorded is None or hashlib.sha256(path.read_bytes()).hexdigest() != recorded:
+                return
+            path.unlink()
+        except OSError:
             return
-    except OSError:
-        pass
-    publish.write_atomic(path, data)
+        del self.owned[self._key(path)]
+
+    def save(self) -> None:
+        data = {"files": dict(sorted(self.owned.items()))}
+        self.write(self.site_dir / MANIFEST, (json.dumps(data, indent=1) + "\n").encode())
 
 
-def _thumbnail(site_dir: Path, record: catalog.Record) -> tuple[str, int, int]:
+def _thumbnail(site_dir: Path, record: catalog.Record, files: SiteFiles) -> tuple[str, int, int]:
     """The front page as a JPEG named after the PDF's hash: made once per version."""
     from PIL import Image
 
     stem = record.path.stem.removesuffix(f"-{record.format}")
     relative = f"thumbs/{stem}-{record.sha256[:8]}.jpg"
     target = site_dir / relative
-    if not target.is_file():
-        _write(target, raster.page_jpeg(record.path.read_bytes(), 0, THUMBNAIL_DPI))
-        for older in target.parent.glob(f"{stem}-*.jpg"):  # front pages of earlier versions
+    if not target.is_file() or files._key(target) not in files.owned:
+        files.write(target, raster.page_jpeg(record.path.read_bytes(), 0, THUMBNAIL_DPI))
+        for older in target.parent.glob(f"{glob.escape(stem)}-*.jpg"):  # earlier versions'
             if older != target:
-                older.unlink(missing_ok=True)
+                files.remove(older)
     with Image.open(target) as image:
         return relative, image.width, image.height
 
@@ -116,7 +155,8 @@ def _tag(subscribe_url: str, specific: str) -> str:
     return f"tag:{host},{FIRST_ISSUE_DATE.isoformat()}:{specific}"
 
 
-def _edition_entry(outcome: catalog.EditionOutcome, site_dir: Path, month_archive) -> dict:
+def _edition_entry(outcome: catalog.EditionOutcome, site_dir: Path, month_archive,
+                   files: SiteFiles) -> dict:
     issue = load.load(outcome.source).issue
     first = outcome.records[0]
     day = dt.date.fromisoformat(first.date)
@@ -124,11 +164,11 @@ def _edition_entry(outcome: catalog.EditionOutcome, site_dir: Path, month_archiv
     downloads = []
     for record in outcome.records:
         path = f"files/{day:%Y-%m}/{record.path.name}"
-        _write(site_dir / path, record.path.read_bytes())
+        files.write(site_dir / path, record.path.read_bytes())
         downloads.append({"path": path, "label": _format_label(record.format),
                           "pages": record.pages, "bytes": record.bytes,
                           "size": human_size(record.bytes)})
-    thumbnail, width, height = _thumbnail(site_dir, first)
+    thumbnail, width, height = _thumbnail(site_dir, first, files)
     return {
         "issue": first.issue, "date": first.date, "long_date": issue.edition.long_date,
         "month_key": f"{day:%Y-%m}", "month_name": archive.month_name(f"{day:%Y-%m}"),
@@ -152,60 +192,64 @@ def _search_index(newest_first: list[dict]) -> bytes:
             f"window.printpostSearch = {data};\n").encode("utf-8")
 
 
-def _publish_archive(site_dir: Path, result: archive.MonthArchive) -> tuple[dict, dict]:
-    files = {}
+def _publish_archive(site_dir: Path, result: archive.MonthArchive,
+                     files: SiteFiles) -> tuple[dict, dict]:
+    published = {}
     for source in (result.pdf, result.bundle):
         path = f"files/archive/{source.name}"
         data = source.read_bytes()
-        _write(site_dir / path, data)
-        files[source.suffix] = {"path": path, "bytes": len(data), "size": human_size(len(data)),
+        files.write(site_dir / path, data)
+        published[source.suffix] = {"path": path, "bytes": len(data), "size": human_size(len(data)),
                                 "pages": result.pages}
-    return files[".pdf"], files[".zip"]
+    return published[".pdf"], published[".zip"]
 
 
 def make_site(issues_dir: Path = Path("issues"), out_dir: Path = publish.DEFAULT_OUTPUT_DIR,
               site_dir: Path = DEFAULT_SITE_DIR, formats: list[str] | None = None, *,
               base_url: str | None = None, jobs: int | None = None,
-              scheduler: str | None = None, on_progress=None) -> SiteResult:
+              scheduler: str | None = None, on_progress=None, limits=None) -> SiteResult:
     """Build what is missing (editions, month archives), then write the site."""
     # Readers' formats by default: the press formats (PDF/X, CMYK) are for the printers.
     formats = formats or [name for name, fmt in known_formats().items() if not fmt.pdf_variant]
     sources = catalog.issue_files(issues_dir)
     if not sources:
         raise SiteError(f"no issue files (.yaml, .yml, .json) in {issues_dir}; nothing written")
+    limits = limits or catalog.Limits()
     build = catalog.build_catalog(sources, formats, out_dir, jobs=jobs, scheduler=scheduler,
-                                  on_progress=on_progress)
+                                  on_progress=on_progress, limits=limits)
     good = sorted((o for o in build.outcomes if o.status != "failed"),
                   key=lambda outcome: outcome.records[0].date)
     result = SiteResult(site_dir, len(good), [], build, exit_code=build.exit_code)
     months = sorted({outcome.records[0].date[:7] for outcome in good}, reverse=True)
 
+    files = SiteFiles(site_dir)
     for name in SITE_FONTS:
-        _write(site_dir / "fonts" / name, (FONTS_DIR / name).read_bytes())
+        files.write(site_dir / "fonts" / name, (FONTS_DIR / name).read_bytes())
     for name in ("site.css", "search.js"):
-        _write(site_dir / name, (LAYOUTS_DIR / "site" / name).read_bytes())
+        files.write(site_dir / name, (LAYOUTS_DIR / "site" / name).read_bytes())
 
     archives = {}
     for month in months:
         try:
             made = archive.make_archive(month, issues_dir, out_dir, formats, jobs=jobs,
-                                        scheduler=scheduler)
+                                        scheduler=scheduler, limits=limits)
         except archive.ArchiveError as error:
             result.problems.append(f"{month}: {error}")
             result.exit_code = max(result.exit_code, error.exit_code)
             archives[month] = (None, None)
             continue
-        archives[month] = _publish_archive(site_dir, made)
+        archives[month] = _publish_archive(site_dir, made, files)
 
-    entries = [_edition_entry(outcome, site_dir, archives[outcome.records[0].date[:7]][0])
+    entries = [_edition_entry(outcome, site_dir, archives[outcome.records[0].date[:7]][0], files)
                for outcome in good]
     if not entries:
+        files.save()
         return result
     # The newest edition's offer (editions may leave the subscribe box out).
     subscribe = next((entry["subscribe"] for entry in reversed(entries) if entry["subscribe"]),
                      None)
     if subscribe:
-        _write(site_dir / "subscribe-qr.svg",
+        files.write(site_dir / "subscribe-qr.svg",
                base64.b64decode(compose.qr_data_uri(subscribe.url).partition(",")[2]))
     env = compose.environment()
     paper = entries[-1]["edition"]
@@ -215,7 +259,7 @@ def make_site(issues_dir: Path = Path("issues"), out_dir: Path = publish.DEFAULT
         entry["previous"] = entries[index - 1] if index else None
         entry["next"] = entries[index + 1] if index + 1 < len(entries) else None
         html = env.get_template("site/edition.html.j2").render(root="../", edition=entry, **common)
-        _write(site_dir / entry["page"], html.encode("utf-8"))
+        files.write(site_dir / entry["page"], html.encode("utf-8"))
 
     newest_first = list(reversed(entries))
     feed = env.get_template("site/feed.xml.j2").render(
@@ -223,7 +267,7 @@ def make_site(issues_dir: Path = Path("issues"), out_dir: Path = publish.DEFAULT
         feed_id=((base_url.rstrip("/") + "/feed.xml") if base_url
                  else _tag(subscribe.url if subscribe else "", "feed")),
         updated=newest_first[0]["updated"], editions=newest_first, **common)
-    _write(site_dir / "feed.xml", feed.encode("utf-8"))
+    files.write(site_dir / "feed.xml", feed.encode("utf-8"))
 
     month_sections = []
     for month in months:
@@ -232,8 +276,9 @@ def make_site(issues_dir: Path = Path("issues"), out_dir: Path = publish.DEFAULT
             "key": month, "name": archive.month_name(month), "archive": pdf, "bundle": bundle,
             "editions": [e for e in newest_first if e["month_key"] == month],
         })
-    _write(site_dir / "search-index.js", _search_index(newest_first))
+    files.write(site_dir / "search-index.js", _search_index(newest_first))
     index = env.get_template("site/index.html.j2").render(root="", months=month_sections, **common)
-    _write(site_dir / "index.html", index.encode("utf-8"))
+    files.write(site_dir / "index.html", index.encode("utf-8"))
+    files.save()
     result.months = months
     return result

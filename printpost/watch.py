@@ -43,34 +43,53 @@ def _changed_page(before: list[str], after: list[str]) -> int:
     return 0
 
 
+RETRY_SECONDS = 2.0  # after a write failed (a full disk): try again this often, unasked
+
+
 def watch(path: Path, format_name: str, out_dir: Path, report: Callable[[WatchEvent], None], *,
-          poll_seconds: float = 0.2, stop: Callable[[], bool] = lambda: False) -> None:
-    """Poll `path` and rebuild on every change until `stop()` is true."""
+          poll_seconds: float = 0.2, stop: Callable[[], bool] = lambda: False,
+          limits=None) -> None:
+    """Poll `path` and rebuild on every change until `stop()` is true.
+
+    Nothing that goes wrong with one save ends the session: bad data, a layout past its
+    limits and a file that cannot be read are reported and the next save is awaited; a PDF
+    that cannot be written (a full disk, a read-only directory) is reported once and tried
+    again every RETRY_SECONDS until it can be, then reported done."""
     render.quiet_weasyprint_logs()
     seen = None
     pages: list[str] = []
+    retry_at = None  # when a failed write is tried again
     while not stop():
         try:
             stamp = path.stat().st_mtime_ns, path.stat().st_size
-        except FileNotFoundError:
+        except OSError:
             stamp = None
-        if stamp is not None and stamp != seen:
-            seen = stamp
+        due = retry_at is not None and time.monotonic() >= retry_at
+        if stamp is not None and (stamp != seen or due):
+            retrying, seen = stamp == seen, stamp
             started = time.perf_counter()
             try:
-                result = pipeline.build(path, [format_name], out_dir, fit=False)
-            except load.InvalidIssue as error:
-                report(WatchEvent(False, "\n".join(f"error: {p.report()}" for p in error.problems)))
-            except render.RenderError as error:
-                report(WatchEvent(False, f"error: {path}: {error}"))
-            else:
+                result = pipeline.build(path, [format_name], out_dir, fit=False, limits=limits)
                 [output] = result.outputs
                 pdf = output.path.read_bytes()
                 after = _page_hashes(pdf)
                 index = _changed_page(pages, after)
-                pages = after
                 preview = output.path.with_suffix(".preview.png")
                 publish.write_atomic(preview, raster.page_png(pdf, index, dpi=80))
+            except load.InvalidIssue as error:
+                retry_at = None
+                report(WatchEvent(False, "\n".join(f"error: {p.report()}" for p in error.problems)))
+            except render.RenderError as error:
+                retry_at = None
+                report(WatchEvent(False, f"error: {path}: {error}"))
+            except OSError as error:
+                if not retrying:  # said once; the retries are quiet until one works
+                    report(WatchEvent(False, f"error: {publish.describe_os_error(error)}; "
+                                      f"trying again every {RETRY_SECONDS:g} s"))
+                retry_at = time.monotonic() + RETRY_SECONDS
+            else:
+                retry_at = None
+                pages = after
                 seconds = time.perf_counter() - started
                 report(WatchEvent(True, f"{output.path} updated in {seconds:.2f} s "
                                   f"(page {index + 1} → {preview.name}); "
