@@ -206,7 +206,8 @@ def largest_edition(focus: str = "spread", budget: int | None = None) -> str:
     the costliest to lay out), or the stories' bodies first (`listings`)."""
     from printpost.models import MAX_EDITION_COPY
 
-    budget = budget or MAX_EDITION_COPY
+    # (less a little: the model also counts the defaults this data leaves out, such as titles)
+    budget = budget or MAX_EDITION_COPY - 100
     data = _full_edition()
     minimum = {"tools": 1, "reading": 1, "metrics": 1, "huggingface": 1}
     bodies, listings = _bodies(data), _listings(data)

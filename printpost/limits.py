@@ -40,7 +40,8 @@ class LayoutLimit(Exception):
 
     def __str__(self) -> str:
         if self.kind == "pages":
-            return f"runs past {self.limit:g} pages (the format's max_pages; --max-pages)"
+            pages = f"{self.limit:g} page{'s' if self.limit != 1 else ''}"
+            return f"runs past {pages} (the format's max_pages; --max-pages)"
         return f"took more than {self.limit:g} s to lay out (the format's layout_seconds; --max-seconds)"
 
 

@@ -41,7 +41,7 @@ def run_printpost(*args, prelude: str = "", cwd: Path = PROJECT_DIR,
                   timeout: float = 600) -> subprocess.CompletedProcess:
     """`printpost ARGS` in a fresh process, `prelude` (test shims) run first in it."""
     code = (f"{prelude}\nimport sys\nsys.argv = ['printpost', *{[str(a) for a in args]!r}]\n"
-            "from printpost.cli import main\nmain()\n")
+            "from printpost.cli import run\nrun()\n")
     return subprocess.run([sys.executable, "-c", code], cwd=cwd, env=clean_env(),
                           capture_output=True, text=True, timeout=timeout)
 
