@@ -55,12 +55,12 @@ def parse_month(month: str) -> tuple[int, int]:
 
 def month_gaps(month: str, dates: set[str]) -> list[str]:
     """Days of the month (since issue #1) without an edition, as YYYY-MM-DD."""
-    from .models import FIRST_ISSUE_DATE
+    from .models import first_issue_date
 
     year, number = parse_month(month)
     days = (dt.date(year, number, d) for d in range(1, calendar.monthrange(year, number)[1] + 1))
     return [day.isoformat() for day in days
-            if day >= FIRST_ISSUE_DATE and day.isoformat() not in dates]
+            if day >= first_issue_date() and day.isoformat() not in dates]
 
 
 def month_name(month: str) -> str:

@@ -77,16 +77,24 @@ def toolchain_digest(*, editions: bool = True) -> str:
     the layouts of the archive and the site are left out too.
     """
     skipped = {f"layouts/{name}" for name in NON_EDITION_LAYOUTS} if editions else set()
+    from .paper import CONFIG_NAME, paper_root
+    from .resources import layout_dirs
+
     digest = hashlib.sha256()
-    for root in (LAYOUTS_DIR, FONTS_DIR):
+    own = [directory for directory in layout_dirs() if directory != LAYOUTS_DIR]
+    for root in (LAYOUTS_DIR, FONTS_DIR, *own):  # a paper's own layouts and configuration too
+        label = "paper/" if root in own else ""
         for path in sorted(root.rglob("*")):
-            relative = path.relative_to(root.parent)
+            relative = Path(label + path.relative_to(root.parent).as_posix())
             if (not path.is_file()
                     or any(part.startswith(".") or part == "__pycache__" for part in relative.parts)
                     or any(relative.as_posix().startswith(f"{prefix}/") for prefix in skipped)):
                 continue
             digest.update(f"{relative.as_posix()}\0".encode())
             digest.update(hashlib.sha256(path.read_bytes()).digest())
+    if (root := paper_root()) is not None and (root / CONFIG_NAME).is_file():
+        digest.update(b"paper/" + CONFIG_NAME.encode() + b"\0")
+        digest.update(hashlib.sha256((root / CONFIG_NAME).read_bytes()).digest())
     # WeasyPrint is pinned, but a different version lays out differently: part of the key.
     digest.update(f"printpost {__version__}\0weasyprint {metadata.version('weasyprint')}".encode())
     return digest.hexdigest()

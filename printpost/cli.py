@@ -50,10 +50,28 @@ def _print_version(wanted: bool) -> None:
 
 @app.callback()
 def _options(
+    context: typer.Context,
     version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
                                           help="Print printpost's version and exit.")] = False,
 ) -> None:
-    pass
+    """The paper's printpost.toml (in this folder or the nearest above) is read first: a
+    problem in it is bad input, said in one line each, before any command runs."""
+    if context.resilient_parsing or context.invoked_subcommand in (None, "init", "schema"):
+        return
+    from . import paper
+
+    try:
+        paper.current()
+    except paper.PaperError as error:
+        for problem in error.problems:
+            _err(f"error: {problem.report()}")
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+def _paper():
+    from . import paper
+
+    return paper.current()
 
 
 DraftOption = Annotated[bool, typer.Option(
@@ -117,7 +135,9 @@ SchedulerOption = Annotated[Optional[str], typer.Option(
 @app.command()
 def build(
     issues: BuildSources = None,
-    out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Output directory.")] = publish.DEFAULT_OUTPUT_DIR,
+    out: Annotated[Optional[Path], typer.Option(
+        "--out", "-o", metavar="DIR", help="Output directory. Default: the paper's "
+        "(printpost.toml [build] output), else output/.", show_default=False)] = None,
     format: FormatOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print problems only.")] = False,
     all_: Annotated[bool, typer.Option("--all", help="Incremental: build every edition in the "
@@ -155,13 +175,15 @@ def build(
     """
     from . import load, pipeline, render
 
-    names = _check_formats(format)
+    paper = _paper()
+    names = _check_formats(format or list(paper.formats) or None)
+    out = out or paper.output or publish.DEFAULT_OUTPUT_DIR
     limits = _limits(max_seconds, max_pages)
     render.quiet_weasyprint_logs()
     if all_ or archival or jobs or scheduler or any(path.is_dir() for path in issues or []):
-        raise typer.Exit(_build_incrementally(issues or [Path("issues")], names, out, quiet=quiet,
-                                              jobs=jobs, scheduler=scheduler, archival=archival,
-                                              limits=limits))
+        raise typer.Exit(_build_incrementally(issues or [paper.issues or Path("issues")], names,
+                                              out, quiet=quiet, jobs=jobs, scheduler=scheduler,
+                                              archival=archival, limits=limits))
     if not issues:
         _err("error: name issue files or a directory, or use --all (see printpost build --help)")
         raise typer.Exit(EXIT_BAD_INPUT)
@@ -218,6 +240,51 @@ def build(
         if progress is not None:
             progress.stop()
     raise typer.Exit(status)
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(metavar="DIR", help="The new paper's folder.",
+                                              show_default=False)],
+    name: Annotated[str, typer.Option("--name", metavar="NAME", help="The paper's name, as its "
+                                      "nameplate prints it.")] = "The Morning Edition",
+    tagline: Annotated[str, typer.Option("--tagline", metavar="WORDS")] = "News • Analysis • Ideas",
+    motto: Annotated[str, typer.Option("--motto", metavar="WORDS")] = "Your Daily Briefing",
+    location: Annotated[str, typer.Option("--location", metavar="PLACE", help="The dateline's "
+                                          "place.")] = "London, United Kingdom",
+    first_issue: Annotated[Optional[str], typer.Option(
+        "--first-issue", metavar="YYYY-MM-DD", help="The date of issue #1 (issue numbers follow "
+        "from it). Default: today.", show_default=False)] = None,
+) -> None:
+    """Make a new paper: DIR/printpost.toml (its name, tagline, first issue, defaults), a
+    first edition in DIR/issues/ that builds at once, and DIR/layouts/ for the paper's own
+    templates and stylesheets (a file there overrides printpost's of the same name).
+
+    Examples:
+
+      printpost init harbour-gazette --name "The Harbour Gazette"
+
+      cd harbour-gazette && printpost build --all
+    """
+    from . import scaffold
+
+    try:
+        day = dt.date.fromisoformat(first_issue) if first_issue else dt.date.today()
+    except ValueError:
+        _err(f"error: --first-issue {first_issue}: not a date; write it YYYY-MM-DD")
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    try:
+        made = scaffold.new_paper(directory, name=name, tagline=tagline, motto=motto,
+                                  location=location, first_issue=day)
+    except ValueError as error:
+        _err(f"error: {error}")
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    except OSError as error:
+        _err(f"error: {error.filename or directory}: {error.strerror or error}")
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    for path in made:
+        print(path)
+    print(f"a new paper in {directory}: cd {directory} && printpost build --all")
 
 
 def _unfilled(path: Path) -> str | None:

@@ -19,7 +19,7 @@ from . import wordbreaks
 from .formats import Format
 from .markup import inline, plain  # the templates' filters; jumps and tests use them from here
 from .models import Issue
-from .resources import LAYOUTS_DIR
+from .resources import layout_dirs
 
 
 def breakable_inline(text: str) -> Markup:
@@ -114,7 +114,7 @@ def _bytecode_cache():
 @cache
 def environment() -> Environment:
     env = Environment(
-        loader=FileSystemLoader(LAYOUTS_DIR),
+        loader=FileSystemLoader(layout_dirs()),  # the paper's own layouts first
         bytecode_cache=_bytecode_cache(),
         autoescape=True,
         undefined=StrictUndefined,

@@ -10,7 +10,7 @@ import tomllib
 from dataclasses import dataclass, fields
 from functools import cache
 
-from .resources import LAYOUTS_DIR
+from .resources import find_layout
 
 DEFAULT_FORMAT = "a4"
 
@@ -62,12 +62,12 @@ class Format:
     def stylesheet(self) -> str | None:
         """The format's own stylesheet, relative to layouts/, when it has one."""
         name = self.rules or self.name
-        return f"formats/{name}.css" if (LAYOUTS_DIR / "formats" / f"{name}.css").is_file() else None
+        return f"formats/{name}.css" if find_layout(f"formats/{name}.css").is_file() else None
 
 
 @cache
 def formats() -> dict[str, Format]:
-    with open(LAYOUTS_DIR / "formats.toml", "rb") as file:
+    with open(find_layout("formats.toml"), "rb") as file:
         table = tomllib.load(file)
     known = {field.name for field in fields(Format)}
     result = {}

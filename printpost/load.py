@@ -465,8 +465,14 @@ def validate(data: Any, name: str) -> Issue:
     if not isinstance(data, dict):
         raise InvalidIssue([Problem(name, "expected a mapping of sections (edition:, lead:, "
                                           f"…), got {messages.kind_of(_plain(data))}", line=1)])
+    from . import paper
+
     try:
-        return Issue.model_validate(_plain(data))
+        with_defaults = paper.current().with_defaults(_plain(data))
+    except paper.PaperError as error:
+        raise InvalidIssue(error.problems) from None
+    try:
+        return Issue.model_validate(with_defaults)
     except ValidationError as error:
         problems = [
             Problem(

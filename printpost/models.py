@@ -39,9 +39,17 @@ FIRST_ISSUE_DATE = dt.date(2026, 1, 29)
 
 
 
+def first_issue_date() -> dt.date:
+    """The date of issue #1 of the paper in use: its printpost.toml's [paper] first_issue,
+    or FIRST_ISSUE_DATE (the built-in paper's)."""
+    from .paper import first_issue
+
+    return first_issue()
+
+
 def issue_number(date: dt.date) -> int:
     """The paper is daily: the number follows from the date."""
-    return (date - FIRST_ISSUE_DATE).days + 1
+    return (date - first_issue_date()).days + 1
 
 
 def _refused_characters() -> re.Pattern:
@@ -198,9 +206,9 @@ class Edition(Model):
     @field_validator("date")
     @classmethod
     def _not_before_first_issue(cls, date: dt.date) -> dt.date:
-        if date < FIRST_ISSUE_DATE:
+        if date < first_issue_date():
             raise ValueError(
-                f"{date.isoformat()} is before issue #1 ({FIRST_ISSUE_DATE.isoformat()})"
+                f"{date.isoformat()} is before issue #1 ({first_issue_date().isoformat()})"
             )
         return date
 

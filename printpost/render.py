@@ -27,7 +27,7 @@ from .engine.pdf import associate_once, fixed_document_id
 from .engine.stylesheets import reused_stylesheets
 from . import limits
 from .engine.limits import enforced as enforced_limits
-from .resources import FONTS_DIR, LAYOUTS_DIR
+from .resources import FONTS_DIR, LAYOUTS_DIR, layout_dirs
 
 # Must be set before WeasyPrint (and so fontconfig) is first loaded in this process.
 os.environ["FONTCONFIG_FILE"] = str(FONTS_DIR / "fonts.conf")
@@ -53,7 +53,18 @@ def _allowed_file(url: str) -> Path | None:
     if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
         return None
     path = Path(unquote(parts.path)).resolve()
-    if any(path.is_relative_to(root) for root in ALLOWED_DIRS) and path.is_file():
+    layouts = layout_dirs()
+    for root in layouts:
+        if path.is_relative_to(root):
+            # A layout file is the paper's own of that name when it has one (layouts are
+            # named relative to the package's), else the package's.
+            relative = path.relative_to(root)
+            for directory in layouts:
+                candidate = (directory / relative).resolve()
+                if candidate.is_relative_to(directory) and candidate.is_file():
+                    return candidate
+            return None
+    if path.is_relative_to(FONTS_DIR) and path.is_file():
         return path
     return None
 

@@ -32,3 +32,25 @@ def _bundled(name: str) -> Path:
 
 LAYOUTS_DIR = _bundled("layouts")
 FONTS_DIR = _bundled("fonts")
+
+
+def layout_dirs() -> list[Path]:
+    """Where layouts are looked for, first match wins: the paper's own layouts/ (beside its
+    printpost.toml), then the package's. A paper overrides any template or stylesheet file
+    by file by putting one of the same name there."""
+    from .paper import paper_root
+
+    own = paper_root()
+    own_layouts = own / "layouts" if own is not None else None
+    if own_layouts is not None and own_layouts.is_dir() and own_layouts.resolve() != LAYOUTS_DIR:
+        return [own_layouts.resolve(), LAYOUTS_DIR]
+    return [LAYOUTS_DIR]
+
+
+def find_layout(relative: str | Path) -> Path:
+    """The file a layout name stands for (`site/site.css`), the paper's own first."""
+    for directory in layout_dirs():
+        candidate = directory / relative
+        if candidate.is_file():
+            return candidate
+    return LAYOUTS_DIR / relative

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from .compose import environment
-from .models import FIRST_ISSUE_DATE, issue_number
+from .models import first_issue_date, issue_number
 
 _DATED = re.compile(r"^(\d{4}-\d{2}-\d{2})\.(ya?ml|json)$", re.IGNORECASE)
 _SUFFIXES = (".yaml", ".yml", ".json")
@@ -51,7 +51,7 @@ def create(day: dt.date, directory: Path) -> Path:
 
     number = issue_number(day)
     if number < 1:
-        raise ValueError(f"{day.isoformat()} is before issue #1 ({FIRST_ISSUE_DATE.isoformat()})")
+        raise ValueError(f"{day.isoformat()} is before issue #1 ({first_issue_date().isoformat()})")
     if existing := editions_by_date(directory).get(day):
         raise ValueError(f"{day.isoformat()} already has an issue file: "
                          f"{listed([str(path) for path in existing])}; edit it instead")
@@ -96,3 +96,46 @@ def unfilled_problem(path, issue) -> str | None:
     more = f" and {len(fields) - 1} other field{'s' if len(fields) > 2 else ''}" if len(fields) > 1 else ""
     return (f"{path}: {fields[0]}{more} still say TODO (the scaffold of printpost new): write "
             "the edition's copy there, or build it anyway with --draft")
+
+
+LAYOUTS_README = """Your paper's own layouts. A file here is used in place of printpost's file of the
+same name (the same path under printpost's layouts/ folder), file by file: copy one
+template or stylesheet here (edition.html.j2, base.css, formats/press.css...) and edit the
+copy. Everything else stays printpost's.
+"""
+
+
+def new_paper(directory: Path, *, name: str, tagline: str, motto: str, location: str,
+              first_issue: dt.date) -> list[Path]:
+    """`printpost init`: a paper's folder that builds at once. Never overwrites a file."""
+    config = directory / "printpost.toml"
+    if config.exists():
+        raise ValueError(f"{config} already exists: {directory} is a paper already")
+    for label, value in (("--name", name), ("--tagline", tagline), ("--motto", motto),
+                         ("--location", location)):
+        if not value.strip() or len(value) > 80 or any(not c.isprintable() for c in value):
+            raise ValueError(f"{label}: write 1 to 80 printable characters")
+    import json
+
+    # Plain text out (TOML and YAML), each value a JSON string, which both read as written.
+    env = environment().overlay(autoescape=False)
+    env.filters["quoted"] = lambda value: json.dumps(value, ensure_ascii=False)
+    values = dict(name=name, tagline=tagline, motto=motto, location=location,
+                  established=first_issue.year, first_issue=first_issue.isoformat(),
+                  date=first_issue.isoformat())
+    files = {
+        config: env.get_template("init/printpost.toml.j2").render(**values),
+        directory / "issues" / f"{first_issue.isoformat()}.yaml":
+            env.get_template("init/first-edition.yaml.j2").render(**values),
+        directory / "layouts" / "README.txt": LAYOUTS_README,
+    }
+    made = []
+    for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with open(path, "x", encoding="utf-8") as file:
+                file.write(text)
+        except FileExistsError:
+            continue  # the folder's own file stays
+        made.append(path)
+    return made

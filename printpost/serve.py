@@ -88,7 +88,10 @@ class Preview:
         self.edition = None if source.is_dir() else source
         self.format_name = format_name
         self.out_dir = out_dir
-        self.watched = watched or [self.issues_dir, resources.LAYOUTS_DIR]
+        from .paper import CONFIG_NAME, paper_root
+
+        config = [paper_root() / CONFIG_NAME] if paper_root() else []
+        self.watched = watched or [self.issues_dir, *resources.layout_dirs(), *config]
         self.site_dir = Path(tempfile.mkdtemp(prefix="printpost-serve-site-"))
         self.draft = Draft(generation=0)
         self.kept: dict[int, Draft] = {}
@@ -274,11 +277,11 @@ class Preview:
 
 
 def _preview_page() -> bytes:
-    return (resources.LAYOUTS_DIR / "serve" / "preview.html").read_bytes()
+    return resources.find_layout("serve/preview.html").read_bytes()
 
 
 def _reload_script() -> bytes:
-    return (resources.LAYOUTS_DIR / "serve" / "reload.js").read_bytes()
+    return resources.find_layout("serve/reload.js").read_bytes()
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -28,8 +28,8 @@ from .exitcodes import EXIT_OK
 from .formats import formats as known_formats
 from .formats import get_format
 from .markup import plain
-from .models import FIRST_ISSUE_DATE
-from .resources import FONTS_DIR, LAYOUTS_DIR
+from .models import first_issue_date
+from .resources import FONTS_DIR, find_layout
 
 DEFAULT_SITE_DIR = publish.DEFAULT_OUTPUT_DIR / "site"
 THUMBNAIL_DPI = 48  # a 210 mm page → 397 px: sharp on the edition page, light on the index
@@ -152,7 +152,7 @@ def _stories(issue) -> list[dict]:
 def _tag(subscribe_url: str, specific: str) -> str:
     """A stable Atom id (RFC 4151 tag URI) under the paper's own domain."""
     host = urlsplit(subscribe_url).hostname or "printpost.invalid"
-    return f"tag:{host},{FIRST_ISSUE_DATE.isoformat()}:{specific}"
+    return f"tag:{host},{first_issue_date().isoformat()}:{specific}"
 
 
 def _edition_entry(outcome: catalog.EditionOutcome, site_dir: Path, month_archive,
@@ -226,7 +226,7 @@ def make_site(issues_dir: Path = Path("issues"), out_dir: Path = publish.DEFAULT
     for name in SITE_FONTS:
         files.write(site_dir / "fonts" / name, (FONTS_DIR / name).read_bytes())
     for name in ("site.css", "search.js"):
-        files.write(site_dir / name, (LAYOUTS_DIR / "site" / name).read_bytes())
+        files.write(site_dir / name, find_layout(f"site/{name}").read_bytes())
 
     archives = {}
     for month in months:

@@ -120,3 +120,17 @@ def test_installed_printpost_builds_an_edition_from_another_folder(installed):
     assert "Traceback" not in done.stderr
     [pdf] = (paper / "output").rglob("*-a4.pdf")
     assert "OptimizationWave" in squash(text_of(pdf.read_bytes()))
+
+
+def test_installed_printpost_makes_a_new_paper_that_builds(installed):
+    env = _clean_env()
+    printpost_command = str(installed["bin"] / "printpost")
+    done = subprocess.run([printpost_command, "init", "new-paper", "--name", "The Valley Courier"],
+                          capture_output=True, text=True, env=env, cwd=installed["base"], timeout=60)
+    assert done.returncode == 0, done.stderr
+    paper = installed["base"] / "new-paper"
+    done = subprocess.run([printpost_command, "build", "--all"], capture_output=True, text=True,
+                          env=env, cwd=paper, timeout=300)
+    assert done.returncode == 0, done.stderr
+    [pdf] = (paper / "output").rglob("*-a4.pdf")
+    assert "TheValleyCourier" in squash(text_of(pdf.read_bytes()))
