@@ -145,13 +145,12 @@ def compose(issue: Issue, fmt: Format, contents: dict[str, int] | None = None,
     """The edition as one HTML document for the given print format.
 
     `contents` gives the page of each section in CONTENTS, printed in "Inside Today".
-    They are measured from a layout and passed in (pipeline.render_edition), not left to
+    They are measured from a layout and passed in (pipeline.Typesetter.render), not left to
     CSS target-counter(): that makes WeasyPrint lay the front page out two more times.
     `jump` (a jumps.Jump) cuts the lead where the front page ends; the rest is continued.
     """
-    from .jumps import split
-
-    lead_front, lead_rest = (split(issue.lead.body, jump) if jump else (issue.lead.body, []))
+    lead_front, lead_rest = (split_lead(issue.lead.body, jump) if jump
+                             else (issue.lead.body, []))
     contents = contents or {}
     listed = [name for name in CONTENTS if issue.present(name.replace("-", "_"))]
     return environment().get_template("edition.html.j2").render(
@@ -169,3 +168,19 @@ def compose(issue: Issue, fmt: Format, contents: dict[str, int] | None = None,
         inside_today=any(contents.get(name, 1) > 1 for name in listed),
         present={name for name in type(issue).model_fields if issue.present(name)},
     )
+
+
+def split_lead(body: list[str], jump) -> tuple[list[str], list[str]]:
+    """The lead's paragraphs on the front page and those continued, cut at `jump` (a
+    jumps.Jump, measured on the last pass); a cut inside inline markup (*emphasis*,
+    **strong**, a link) moves back to before it."""
+    words = body[jump.paragraph].split()
+    keep = min(jump.words, len(words))
+    while keep > 0:
+        head, tail = " ".join(words[:keep]), " ".join(words[keep:])
+        if not tail or f"{plain(head)} {plain(tail)}" == plain(" ".join(words)):
+            break
+        keep -= 1
+    front = body[:jump.paragraph] + ([" ".join(words[:keep])] if keep else [])
+    rest = ([" ".join(words[keep:])] if keep < len(words) else []) + body[jump.paragraph + 1:]
+    return front, rest

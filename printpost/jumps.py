@@ -3,8 +3,8 @@
 A desk does not let the lead push the rest of the paper back a page: the lead is cut where
 the front page ends, a jump line ("Continued on page 2") closes its last column, and the
 rest runs later under a jump head ("Continued from page 1"). Where the page ends is
-measured on a laid-out pass (`measure`); the next pass sets the cut (compose, with the
-`Jump`), so the front page keeps exactly the words it held.
+measured on a laid-out pass (`measure`); the next pass sets the cut (compose.split_lead,
+with the `Jump`), so the front page keeps exactly the words it held.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import compose
 from .engine.linebreaks import HYPHENS, line_text
 from .wordbreaks import BREAK
 
@@ -79,19 +78,3 @@ def _lines(page_box) -> list[tuple[int, str, float]]:
 
     walk(page_box, None)
     return found
-
-
-def split(body: list[str], jump: Jump) -> tuple[list[str], list[str]]:
-    """The lead's paragraphs on the front page and those continued, cut at `jump`; a cut
-    inside inline markup (*emphasis*, **strong**, a link) moves back to before it."""
-    words = body[jump.paragraph].split()
-    keep = min(jump.words, len(words))
-    while keep > 0:
-        head, tail = " ".join(words[:keep]), " ".join(words[keep:])
-        if not tail or f"{compose.plain(head)} {compose.plain(tail)}" == compose.plain(
-                " ".join(words)):
-            break
-        keep -= 1
-    front = body[:jump.paragraph] + ([" ".join(words[:keep])] if keep else [])
-    rest = ([" ".join(words[keep:])] if keep < len(words) else []) + body[jump.paragraph + 1:]
-    return front, rest
