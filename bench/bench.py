@@ -27,6 +27,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
 from printpost import compose, load, pipeline, render  # noqa: E402
+from printpost.engine.patches import EngineOptions  # noqa: E402
 from printpost.formats import get_format  # noqa: E402
 from printpost.resources import LAYOUTS_DIR  # noqa: E402
 
@@ -113,14 +114,16 @@ def main() -> None:
     render.quiet_weasyprint_logs()
 
     rows = []
+    fmt = get_format(args.format)
+    typesetter = pipeline.Typesetter(EngineOptions.from_environment())
     for sample in sorted((PROJECT / "issues").glob("*.yaml")):
         loaded = load.load(sample)
         html = compose.compose(loaded.issue, get_format(args.format))
         cold = cold_cli(sample, args.format)
         result = {}
-        pipeline.render_edition(loaded, args.format)  # warm: this edition's contents measured
-        warm = timed(lambda: result.update(r=pipeline.render_edition(loaded, args.format)), args.repeat)
-        fitted = timed(lambda: pipeline.typeset(loaded, args.format), max(1, args.repeat // 2))
+        typesetter.render(loaded, fmt)  # warm: this edition's contents measured
+        warm = timed(lambda: result.update(r=typesetter.render(loaded, fmt)), args.repeat)
+        fitted = timed(lambda: typesetter.typeset(loaded, fmt), max(1, args.repeat // 2))
         bare = timed(lambda: bare_weasyprint(html), max(1, args.repeat // 2))
         plain = plain_html(loaded.issue)
         plain_times = timed(lambda: bare_weasyprint(plain), max(1, args.repeat // 2))

@@ -27,6 +27,7 @@ sys.path[:0] = [str(PROJECT), str(PROJECT / "tests")]
 
 import editions  # noqa: E402  (tests/editions.py: the generator)
 from printpost import load, pipeline, raster, render  # noqa: E402
+from printpost.engine.patches import EngineOptions  # noqa: E402
 from printpost.formats import formats, get_format  # noqa: E402
 
 PAGE_CHECKS = ("page-fill", "split-box", "stranded-head", "listing-balance", "measure",
@@ -37,7 +38,8 @@ def _set(task: tuple[str, str, str, str | None]) -> dict:
     name, path, format_name, png_dir = task
     render.quiet_weasyprint_logs()
     started = time.perf_counter()
-    rendered, report = pipeline.typeset(load.load(path), format_name)
+    typesetter = pipeline.Typesetter(EngineOptions.from_environment())
+    rendered, report = typesetter.typeset(load.load(path), get_format(format_name))
     seconds = time.perf_counter() - started
     if png_dir:
         for index in range(rendered.pages):

@@ -31,6 +31,8 @@ sys.path.insert(0, str(PROJECT / "bench"))
 import bench  # noqa: E402
 import month as month_generator  # noqa: E402
 from printpost import load, pipeline, render, watch  # noqa: E402
+from printpost.engine.patches import EngineOptions  # noqa: E402
+from printpost.formats import get_format  # noqa: E402
 
 SAMPLE = sorted((PROJECT / "issues").glob("*.yaml"))[-1]
 
@@ -93,7 +95,8 @@ def watch_edit_seconds(work: Path, format_name: str) -> tuple[float, float]:
     issue.write_text(SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
     events: list[watch.WatchEvent] = []
     stop = threading.Event()
-    thread = threading.Thread(target=watch.watch, args=(issue, format_name, work / "out", events.append),
+    thread = threading.Thread(target=watch.watch,
+                              args=(issue, get_format(format_name), work / "out", events.append),
                               kwargs=dict(stop=stop.is_set, poll_seconds=0.05), daemon=True)
     thread.start()
     try:
@@ -119,8 +122,9 @@ def memory_over_editions(work: Path, count: int) -> tuple[float, float, float]:
     drafts in one process, each a different edition of a synthetic month."""
     sources = month_generator.write_month("2026-03", work / "month", range(1, min(count, 31) + 1))
     after_first = None
+    typesetter = pipeline.Typesetter(EngineOptions.from_environment())
     for index, source in enumerate(sources):
-        pipeline.build(source, ["a4"], work / "month-out", fit=False)
+        typesetter.build(source, [get_format("a4")], work / "month-out", fit=False)
         if index == 0:
             after_first = rss_mb()
     final = rss_mb()
@@ -146,15 +150,16 @@ def main() -> None:
     lazy = not imports_weasyprint("--help") and not imports_weasyprint("validate", str(SAMPLE))
     row("--help and validate do not import WeasyPrint", lazy, "", "true", lazy)
 
-    loaded = load.load(SAMPLE)
-    pipeline.render_edition(loaded, "press")  # warm: fonts loaded, contents measured
+    loaded, press = load.load(SAMPLE), get_format("press")
+    typesetter = pipeline.Typesetter(EngineOptions.from_environment())
+    typesetter.render(loaded, press)  # warm: fonts loaded, contents measured
     result = {}
     plain_html = bench.plain_html(loaded.issue)
     bench.bare_weasyprint(plain_html)
     # Taken in turn, one of each per round: a busy machine slows both alike.
     warm, plain = [], []
     for _ in range(args.repeat):
-        warm.append(wall_and_cpu(lambda: result.update(r=pipeline.render_edition(loaded, "press"))))
+        warm.append(wall_and_cpu(lambda: result.update(r=typesetter.render(loaded, press))))
         plain.append(wall_and_cpu(lambda: bench.bare_weasyprint(plain_html)))
     (warm_wall, warm_cpu), (plain_wall, plain_cpu) = (
         [statistics.median(times) for times in zip(*pairs)] for pairs in (warm, plain))
@@ -164,7 +169,7 @@ def main() -> None:
     row("… against plain WeasyPrint of the same copy", round(ratio, 2), "×", "≤ 0.4", ratio <= 0.4)
     row("… the same in CPU time (less swayed by other load)", round(warm_cpu / plain_cpu, 2),
         "×", "—", None)
-    fitted = bench.timed(lambda: pipeline.typeset(loaded, "press"), 1)
+    fitted = bench.timed(lambda: typesetter.typeset(loaded, press), 1)
     row("warm build with copyfit, press (every pass)", round(fitted[0], 3), "s", "—", None)
 
     # Fresh processes vary by ±0.3 s on a busy 2-core machine: the median of three.

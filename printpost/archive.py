@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import catalog, compose, publish, raster
+from .engine.patches import EngineOptions
 from .exitcodes import EXIT_BAD_INPUT, EXIT_BUILD_FAILED
 from .formats import get_format
 from .pipeline import ARCHIVAL_VARIANT, SOURCE_MEDIA_TYPES
@@ -300,7 +301,8 @@ def archive_hash(month: str, records: list[catalog.Record], sources: list[tuple[
 def make_archive(month: str, issues_dir: Path = Path("issues"),
                  out_dir: Path = publish.DEFAULT_OUTPUT_DIR, formats: list[str] | None = None, *,
                  archival: bool = True, jobs: int | None = None, scheduler: str | None = None,
-                 on_progress=None, limits=None) -> MonthArchive:
+                 on_progress=None, limits=None,
+                 engine: EngineOptions = EngineOptions()) -> MonthArchive:
     """Build the month's missing editions, then its archive PDF and zip bundle (if stale).
 
     The archive is set in the first format; the bundle carries every format. Nothing is
@@ -319,7 +321,8 @@ def make_archive(month: str, issues_dir: Path = Path("issues"),
     if not paths:
         raise ArchiveError(f"no editions dated {month} in {issues_dir}; nothing written")
     build = catalog.build_catalog(paths, formats, out_dir, jobs=jobs, scheduler=scheduler,
-                                  on_progress=on_progress, limits=limits or catalog.Limits())
+                                  on_progress=on_progress, limits=limits or catalog.Limits(),
+                                  engine=engine)
     if build.failed:
         raise ArchiveError(f"{len(build.failed)} of the month's editions failed to build; "
                            "archive not written", build.exit_code)

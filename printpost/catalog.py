@@ -29,6 +29,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from . import __version__, load, publish
+from .engine.patches import EngineOptions
 from .exitcodes import EXIT_BAD_INPUT, EXIT_BUILD_FAILED, EXIT_OK
 from .limits import Limits
 from .resources import FONTS_DIR, LAYOUTS_DIR
@@ -180,6 +181,7 @@ class EditionTask:
     out_dir: Path
     toolchain: str
     limits: Limits = Limits()  # overrides of the formats' layout limits
+    engine: EngineOptions = EngineOptions()  # the command's (read at its edge)
 
 
 @dataclass
@@ -266,10 +268,13 @@ def _up_to_date_without_loading(task: EditionTask, source: bytes) -> EditionOutc
     return EditionOutcome(task.source, "up to date", records)
 
 
-def build_edition(task: EditionTask) -> EditionOutcome:
-    """Bring one edition's PDFs up to date. Runs in a worker process (pool or Dask)."""
+def build_edition(task: EditionTask, typesetter=None) -> EditionOutcome:
+    """Bring one edition's PDFs up to date. Runs in a worker process (pool or Dask), or
+    here with the `typesetter` (pipeline.Typesetter) that set the editions before it."""
     from . import pipeline, render
+    from .formats import get_format
 
+    typesetter = typesetter or pipeline.Typesetter(task.engine)
     try:
         loaded, warnings = pipeline.check(task.source)
     except load.InvalidIssue as error:
@@ -285,9 +290,11 @@ def build_edition(task: EditionTask) -> EditionOutcome:
         if record is None:
             try:
                 if task.archival:
-                    rendered = pipeline.render_archival(loaded, name, limits=task.limits)
+                    rendered = typesetter.render_archival(loaded, get_format(name),
+                                                          limits=task.limits)
                 else:  # the very PDF a one-file `printpost build` writes (preflight, copyfit)
-                    rendered, report = pipeline.typeset(loaded, name, limits=task.limits)
+                    rendered, report = typesetter.typeset(loaded, get_format(name),
+                                                          limits=task.limits)
                     outcome.preflight[pdf.name] = report.summary()
                 record = Record(
                     path=pdf, hash=expected, pages=rendered.pages, bytes=len(rendered.pdf),
@@ -403,10 +410,13 @@ def task_seconds(task: EditionTask) -> float:
 
 def _run_in_pool(tasks: list[EditionTask], jobs: int) -> Iterable[EditionOutcome]:
     if jobs <= 1 or len(tasks) <= 1:
+        from .pipeline import Typesetter
+
         _quiet_worker()
+        typesetter = Typesetter(tasks[0].engine)
         for task in tasks:
             try:
-                yield build_edition(task)
+                yield build_edition(task, typesetter)
             except Exception as error:  # as a worker's crash is, in the pool below
                 yield _failed(task, error)
         return
@@ -467,6 +477,7 @@ def build_catalog(
     scheduler: str | None = None,
     on_progress: Callable[[EditionOutcome], None] | None = None,
     limits: Limits = Limits(),
+    engine: EngineOptions = EngineOptions(),
 ) -> CatalogResult:
     """Bring every edition in `sources` up to date in each format; render only what changed.
 
@@ -497,7 +508,8 @@ def build_catalog(
     quick_outcomes: list[EditionOutcome] = []
     dates: dict[Path, dt.date | None] = {}
     for source in unique_files(sources):
-        task = EditionTask(place(source), tuple(formats), archival, out_dir, toolchain, limits)
+        task = EditionTask(place(source), tuple(formats), archival, out_dir, toolchain, limits,
+                           engine)
         try:
             data = load.read_source(task.source)
         except load.InvalidIssue:

@@ -21,7 +21,8 @@ import typer
 # Only what the options need: `printpost --help` must not load the data model or layouts.
 from . import publish
 from .exitcodes import EXIT_BAD_INPUT, EXIT_BUILD_FAILED, EXIT_OK
-from .formats import DEFAULT_FORMAT, formats
+from .engine.patches import EngineOptions
+from .formats import DEFAULT_FORMAT, Format, formats
 
 # typer prints an argument's Python type beside its name ("ISSUE... <list[Path]>") even when
 # the argument has a name in words (metavar), which says it better: left out.
@@ -96,13 +97,26 @@ def _err(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-def _check_formats(names: list[str] | None) -> list[str]:
+def _check_formats(names: list[str] | None) -> list[Format]:
+    """The profiles of the formats named (default: a4); unknown names are bad input."""
     names = names or [DEFAULT_FORMAT]
     unknown = [name for name in names if name not in formats()]
     if unknown:
         _err(f"error: unknown format {', '.join(unknown)}; known formats: {', '.join(formats())}")
         raise typer.Exit(EXIT_BAD_INPUT)
-    return names
+    return [formats()[name] for name in names]
+
+
+def _engine(ctx: typer.Context) -> EngineOptions:
+    """The engine options `main` read (the defaults when `app` is called without it)."""
+    return ctx.obj if isinstance(ctx.obj, EngineOptions) else EngineOptions()
+
+
+def _typesetter(ctx: typer.Context):
+    """The command's typesetter, with the engine options `main` read."""
+    from .pipeline import Typesetter
+
+    return Typesetter(_engine(ctx))
 
 
 BuildSources = Annotated[
@@ -134,6 +148,7 @@ SchedulerOption = Annotated[Optional[str], typer.Option(
 
 @app.command()
 def build(
+    ctx: typer.Context,
     issues: BuildSources = None,
     out: Annotated[Optional[Path], typer.Option(
         "--out", "-o", metavar="DIR", help="Output directory. Default: the paper's "
@@ -176,14 +191,16 @@ def build(
     from . import load, pipeline, render
 
     paper = _paper()
-    names = _check_formats(format or list(paper.formats) or None)
+    profiles = _check_formats(format or list(paper.formats) or None)
+    names = [fmt.name for fmt in profiles]
     out = out or paper.output or publish.DEFAULT_OUTPUT_DIR
     limits = _limits(max_seconds, max_pages)
     render.quiet_weasyprint_logs()
     if all_ or archival or jobs or scheduler or any(path.is_dir() for path in issues or []):
         raise typer.Exit(_build_incrementally(issues or [paper.issues or Path("issues")], names,
                                               out, quiet=quiet, jobs=jobs, scheduler=scheduler,
-                                              archival=archival, limits=limits))
+                                              archival=archival, limits=limits,
+                                              engine=_engine(ctx)))
     if not issues:
         _err("error: name issue files or a directory, or use --all (see printpost build --help)")
         raise typer.Exit(EXIT_BAD_INPUT)
@@ -199,6 +216,7 @@ def build(
         if clashes:
             status = EXIT_BAD_INPUT
         issues = [path for path in issues if path not in clashes]
+    typesetter = _typesetter(ctx)
     progress = None
     if len(issues) > 1 and not quiet and sys.stderr.isatty():
         from rich.progress import Progress
@@ -213,7 +231,7 @@ def build(
                     _err(f"error: {refused}")
                     status = max(status, EXIT_BAD_INPUT)
                     continue
-                result = pipeline.build(path, names, out, limits=limits)
+                result = typesetter.build(path, profiles, out, limits=limits)
             except load.InvalidIssue as error:
                 for problem in error.problems:
                     _err(f"error: {problem.report()}")
@@ -352,6 +370,7 @@ def validate(issues: IssueFiles, draft: DraftOption = False, quiet: QuietOption 
 
 @app.command()
 def check(
+    ctx: typer.Context,
     issues: IssueFiles,
     format: FormatOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the reports as JSON.")] = False,
@@ -374,16 +393,17 @@ def check(
     """
     from . import load, pipeline, render, wording
 
-    names = _check_formats(format)
+    profiles = _check_formats(format)
     render.quiet_weasyprint_logs()
+    typesetter = _typesetter(ctx)
     status = EXIT_OK
     reports = []
     for path in issues:
         try:
             loaded = load.load(path)
-            for name in names:
-                _, report = pipeline.typeset(loaded, name,
-                                             limits=_limits(max_seconds, max_pages))
+            for fmt in profiles:
+                _, report = typesetter.typeset(loaded, fmt,
+                                               limits=_limits(max_seconds, max_pages))
                 reports.append({"file": str(path), **report.as_dict()})
                 if report.errors:
                     status = max(status, EXIT_BUILD_FAILED)
@@ -446,6 +466,7 @@ IMAGE_TYPES = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP"}
 
 @app.command()
 def preview(
+    ctx: typer.Context,
     issue: Annotated[Path, typer.Argument(metavar="ISSUE", help="Issue data file.", show_default=False)],
     page: Annotated[int, typer.Option("--page", "-p", metavar="N", min=1, help="Page number.")] = 1,
     format: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help=f"Print format ({FORMATS}).")] = DEFAULT_FORMAT,
@@ -462,7 +483,7 @@ def preview(
     """
     from . import load, pipeline, raster, render
 
-    _check_formats([format])
+    fmt, = _check_formats([format])
     if out is not None and out.suffix.lower() not in IMAGE_TYPES:
         _err(f"error: --out {out}: preview writes {', '.join(IMAGE_TYPES)} images; name the "
              "file with one of these suffixes")
@@ -470,8 +491,8 @@ def preview(
     render.quiet_weasyprint_logs()
     try:
         loaded, warnings = pipeline.check(issue)
-        rendered, _ = pipeline.typeset(loaded, format,  # as `build` sets it
-                                       limits=_limits(max_seconds, max_pages))
+        rendered, _ = _typesetter(ctx).typeset(loaded, fmt,  # as `build` sets it
+                                               limits=_limits(max_seconds, max_pages))
     except load.InvalidIssue as error:
         for problem in error.problems:
             _err(f"error: {problem.report()}")
@@ -531,7 +552,7 @@ class _Reporter:
 
 def _build_incrementally(sources: list[Path], names: list[str], out: Path, *, quiet: bool,
                          jobs: int | None, scheduler: str | None, archival: bool,
-                         limits=None) -> int:
+                         limits=None, engine: EngineOptions = EngineOptions()) -> int:
     from . import catalog, load
 
     files: list[Path] = []
@@ -552,7 +573,7 @@ def _build_incrementally(sources: list[Path], names: list[str], out: Path, *, qu
         try:
             result = catalog.build_catalog(files, names, out, archival=archival, jobs=jobs,
                                            scheduler=scheduler, on_progress=reporter,
-                                           limits=limits)
+                                           limits=limits, engine=engine)
         except catalog.CatalogError as error:
             _err(f"error: {error}")
             return error.exit_code
@@ -563,6 +584,7 @@ def _build_incrementally(sources: list[Path], names: list[str], out: Path, *, qu
 
 @app.command()
 def archive(
+    ctx: typer.Context,
     month: Annotated[str, typer.Argument(metavar="YYYY-MM", help="The month, YYYY-MM.", show_default=False)],
     issues: Annotated[Path, typer.Option("--issues", metavar="DIR", help="Where issue files live.")] = Path("issues"),
     out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Output directory.")] = publish.DEFAULT_OUTPUT_DIR,
@@ -591,11 +613,12 @@ def archive(
     from . import archive as month_archive
     from . import catalog, render
 
-    names = _check_formats(format)
+    names = [fmt.name for fmt in _check_formats(format)]
     render.quiet_weasyprint_logs()
     with _Reporter(quiet) as reporter:
         try:
             result = month_archive.make_archive(month, issues, out, names, archival=archival,
+                                                engine=_engine(ctx),
                                                 jobs=jobs, scheduler=scheduler,
                                                 on_progress=reporter,
                                                 limits=_limits(max_seconds, max_pages))
@@ -616,6 +639,7 @@ def archive(
 
 @app.command()
 def site(
+    ctx: typer.Context,
     out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Where the site goes.")] = Path("output/site"),
     issues: Annotated[Path, typer.Option("--issues", metavar="DIR", help="Where issue files live.")] = Path("issues"),
     pdfs: Annotated[Path, typer.Option("--pdfs", metavar="DIR", help="Where built PDFs live (build --out).")] = publish.DEFAULT_OUTPUT_DIR,
@@ -650,11 +674,12 @@ def site(
         _err(f"error: --base-url {base_url}: {problem}")
         raise typer.Exit(EXIT_BAD_INPUT)
 
-    names = _check_formats(format) if format else None
+    names = [fmt.name for fmt in _check_formats(format)] if format else None
     render.quiet_weasyprint_logs()
     with _Reporter(quiet) as reporter:
         try:
             result = subscriber_site.make_site(issues, pdfs, out, names, base_url=base_url,
+                                               engine=_engine(ctx),
                                                jobs=jobs, scheduler=scheduler,
                                                on_progress=reporter,
                                                limits=_limits(max_seconds, max_pages))
@@ -674,6 +699,7 @@ def site(
 
 @app.command()
 def watch(
+    ctx: typer.Context,
     issue: Annotated[Path, typer.Argument(metavar="ISSUE", help="Issue data file.", show_default=False)],
     format: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help=f"Print format ({FORMATS}).")] = DEFAULT_FORMAT,
     out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Output directory.")] = publish.DEFAULT_OUTPUT_DIR,
@@ -688,19 +714,21 @@ def watch(
     """
     from . import watch as watcher
 
-    _check_formats([format])
+    fmt, = _check_formats([format])
 
     def show(event) -> None:
         (print if event.ok else _err)(event.message)
 
     try:
-        watcher.watch(issue, format, out, show, limits=_limits(max_seconds, max_pages))
+        watcher.watch(issue, fmt, out, show, limits=_limits(max_seconds, max_pages),
+                      typesetter=_typesetter(ctx))
     except KeyboardInterrupt:
         raise typer.Exit(EXIT_OK) from None
 
 
 @app.command()
 def serve(
+    ctx: typer.Context,
     source: Annotated[Optional[Path], typer.Argument(
         metavar="[ISSUE|DIR]",
         help="The issue file to preview, or a folder of them (its newest edition first, then "
@@ -729,7 +757,7 @@ def serve(
     from . import render
     from . import serve as preview_server
 
-    _check_formats([format])
+    fmt, = _check_formats([format])
     source = source or Path("issues")
     if not source.exists():
         _err(f"error: {source}: no such file or directory")
@@ -743,7 +771,7 @@ def serve(
             else:
                 print(line, flush=True)
 
-    preview = preview_server.Preview(source, format, out)
+    preview = preview_server.Preview(source, fmt, out, typesetter=_typesetter(ctx))
     try:
         server = preview_server.PreviewServer(preview, host, port, on_draft=say)
     except OSError as error:
@@ -766,13 +794,18 @@ def serve(
     raise typer.Exit(EXIT_OK)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, engine: EngineOptions | None = None) -> int:
     """Run one printpost command in this process and return its exit status
     (printpost/exitcodes.py), as WeasyPrint's and MkDocs' entry points do: `argv` is the
-    command line after the program name (default: this process's). Nothing here ends the
-    process: typer reports usage errors and ends a command with SystemExit, caught here."""
+    command line after the program name (default: this process's); `engine`, the engine's
+    options (default: read from the environment, here and nowhere deeper). Nothing here
+    ends the process: typer reports usage errors and ends a command with SystemExit,
+    caught here."""
+    if engine is None:
+        engine = EngineOptions.from_environment()
     try:
-        app(args=sys.argv[1:] if argv is None else list(argv), prog_name="printpost")
+        app(args=sys.argv[1:] if argv is None else list(argv), prog_name="printpost",
+            obj=engine)
     except SystemExit as done:
         status = done.code
     except OSError as error:  # any command, any file: one line, never a traceback

@@ -36,7 +36,7 @@ class Format:
     target_pages: int | None = None
     rules: str | None = None  # whose layouts/formats/<rules>.css to use; default: its own name
     # Where the front page's contents usually point: the first guess, before a layout of
-    # this format has been measured in the process (pipeline.render_edition).
+    # this format has been measured by the typesetter (pipeline.Typesetter.render).
     contents_guess: dict | None = None
     # Lines per column the lead may take on the front page of a fixed-length edition before
     # it jumps inside (printpost/jumps.py), so that the next story starts on the front too.

@@ -1,6 +1,7 @@
 """The whole flow for one edition: load → compose → render → publish.
 
-The CLI and the benchmarks call these functions; nothing here prints.
+`check` loads and validates a file; a `Typesetter` sets it (measure → compose, copyfit) and
+writes it. The CLI, the catalog's workers and the benchmarks call these; nothing here prints.
 """
 
 from __future__ import annotations
@@ -8,11 +9,13 @@ from __future__ import annotations
 import dataclasses
 import functools
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import compose, glyphs, load, publish
-from .formats import DEFAULT_FORMAT, get_format
+from .engine.patches import EngineOptions
+from .formats import DEFAULT_FORMAT, Format, get_format
 
 
 @dataclass
@@ -39,145 +42,181 @@ def check(path: Path | str) -> tuple[load.LoadedIssue, list[str]]:
     return loaded, warnings
 
 
-# The pages of the front page's contents last measured in this process, per format: the
-# first guess for the next edition (a build of a month, the watch loop, copyfit passes).
-_last_contents: dict[str, dict[str, int]] = {}
+class Typesetter:
+    """The measure → compose loop, for one run of printpost (a command, a watch session, a
+    benchmark): composes an edition, lays it out, measures it (the pages its contents point
+    to, preflight, where the lead jumps) and composes it again until it settles.
 
+    It holds what it learns from one edition for the next (the pages the front page's
+    contents last pointed to, per format: the first guess for the next edition, copyfit
+    pass or save), and the engine's options, which the caller reads at its edge
+    (`EngineOptions.from_environment()`); formats travel as their profiles."""
 
-def render_edition(loaded: load.LoadedIssue, format_name: str = DEFAULT_FORMAT, *,
-                   keep_document: bool = False, stylesheets: tuple[str, ...] = (),
-                   archival: bool = False, jump=None, write: bool = True, budget=None):
-    """The edition in one format, rendered but not written (`budget`: limits.Budget).
+    def __init__(self, options: EngineOptions = EngineOptions()):
+        self.options = options
+        self._last_contents: dict[str, dict[str, int]] = {}
 
-    The contents box prints the pages its sections are on: set with a guess, measured,
-    and set again only when the guess was wrong (the numbers do not move anything, so the
-    second layout is the same and the result does not depend on the guess).
-    """
-    from . import render  # WeasyPrint is imported only when something is rendered
+    def render(self, loaded: load.LoadedIssue, fmt: Format, *, keep_document: bool = False,
+               stylesheets: tuple[str, ...] = (), archival: bool = False, jump=None,
+               write: bool = True, budget=None):
+        """The edition in one format, rendered but not written (`budget`: limits.Budget).
 
-    fmt = get_format(format_name)
-    created = f"{loaded.issue.edition.date.isoformat()}T06:00:00Z"
-    options = dict(created=created, pdf_variant=fmt.pdf_variant, keep_document=keep_document,
-                   stylesheets=stylesheets, write=False,
-                   grid=preflight_line_height(format_name), budget=budget)
-    if archival:
-        options.update(pdf_variant=ARCHIVAL_VARIANT, attachments=[_source_attachment(loaded)])
-    contents = _last_contents.get(format_name) or fmt.contents_guess or {}
-    for _ in range(3):
-        html = compose.compose(loaded.issue, fmt, contents, jump)
-        rendered = render.render(html, **options)
-        measured = {name: rendered.anchor_pages[name]
-                    for name in (*compose.CONTENTS, *(compose.JUMP_PAGES if jump else ()))
-                    if name in rendered.anchor_pages}
-        _last_contents[format_name] = measured
-        if measured == {name: contents.get(name, 1) for name in measured}:
-            if write:
-                rendered.pdf  # noqa: B018 (written now; a layout set again never is)
-            return rendered
-        contents = measured
-    raise render.RenderError("the contents' page numbers do not settle")
+        The contents box prints the pages its sections are on: set with a guess, measured,
+        and set again only when the guess was wrong (the numbers do not move anything, so
+        the second layout is the same and the result does not depend on the guess).
+        """
+        from . import render  # WeasyPrint is imported only when something is rendered
 
+        created = f"{loaded.issue.edition.date.isoformat()}T06:00:00Z"
+        options = dict(created=created, pdf_variant=fmt.pdf_variant,
+                       keep_document=keep_document, stylesheets=stylesheets, write=False,
+                       grid=line_height_px(fmt), budget=budget, options=self.options)
+        if archival:
+            options.update(pdf_variant=ARCHIVAL_VARIANT, attachments=[_source_attachment(loaded)])
+        contents = self._last_contents.get(fmt.name) or fmt.contents_guess or {}
+        for _ in range(3):
+            html = compose.compose(loaded.issue, fmt, contents, jump)
+            rendered = render.render(html, **options)
+            measured = {name: rendered.anchor_pages[name]
+                        for name in (*compose.CONTENTS, *(compose.JUMP_PAGES if jump else ()))
+                        if name in rendered.anchor_pages}
+            self._last_contents[fmt.name] = measured
+            if measured == {name: contents.get(name, 1) for name in measured}:
+                if write:
+                    rendered.pdf  # noqa: B018 (written now; a layout set again never is)
+                return rendered
+            contents = measured
+        raise render.RenderError("the contents' page numbers do not settle")
 
-def _typeset_once(loaded, format_name, stylesheets, jump=None, archival=False, budget=None):
-    """One measured pass, laid out but not drawn (only the pass that is kept ever is)."""
-    from . import copyfit, jumps, preflight
+    def measure(self, loaded: load.LoadedIssue, fmt: Format, stylesheets: tuple[str, ...],
+                jump=None, archival: bool = False, budget=None):
+        """One measured pass, laid out but not drawn (only the pass that is kept ever is):
+        (render.Rendered, preflight.Report)."""
+        from . import copyfit, jumps, preflight
 
-    fmt = get_format(format_name)
-    rendered = render_edition(loaded, format_name, keep_document=True, stylesheets=stylesheets,
-                              jump=jump, write=False, archival=archival, budget=budget)
-    missing = [str(m) for m in glyphs.missing_glyphs(loaded.issue)]
-    report = preflight.preflight(rendered.document, fmt, missing_glyphs=missing,
-                                 target_pages=copyfit.target_pages(fmt, loaded.issue))
-    # A format with a fixed page count keeps the lead to its share of the front page.
-    if jump is None and fmt.lead_front_lines:
-        jump = jumps.measure(rendered.document, fmt.lead_front_lines)
-    report.measurements["jump"] = None if jump is None else dataclasses.asdict(jump)
-    rendered.document = None  # the layout tree is large; the report keeps what matters
-    return rendered, report
+        rendered = self.render(loaded, fmt, keep_document=True, stylesheets=stylesheets,
+                               jump=jump, write=False, archival=archival, budget=budget)
+        missing = [str(m) for m in glyphs.missing_glyphs(loaded.issue)]
+        report = preflight.preflight(rendered.document, fmt, missing_glyphs=missing,
+                                     target_pages=copyfit.target_pages(fmt, loaded.issue))
+        # A format with a fixed page count keeps the lead to its share of the front page.
+        if jump is None and fmt.lead_front_lines:
+            jump = jumps.measure(rendered.document, fmt.lead_front_lines)
+        report.measurements["jump"] = None if jump is None else dataclasses.asdict(jump)
+        rendered.document = None  # the layout tree is large; the report keeps what matters
+        return rendered, report
 
+    def typeset(self, loaded: load.LoadedIssue, fmt: Format, *,
+                stylesheets: tuple[str, ...] = (), fit: bool = True, archival: bool = False,
+                limits=None):
+        """Render, preflight and copyfit: (render.Rendered, preflight.Report) of the best
+        pass. `archival`: as PDF/A-3b with the issue data embedded, set exactly as the print
+        PDF. Every pass together keeps within the format's layout limits (`limits`, a
+        limits.Limits, overrides them); past them, a render.RenderError names the field."""
+        from . import render
+        from .limits import LayoutLimit, Limits, describe
 
-def typeset(loaded: load.LoadedIssue, format_name: str = DEFAULT_FORMAT, *,
-            stylesheets: tuple[str, ...] = (), fit: bool = True, archival: bool = False,
-            limits=None):
-    """Render, preflight and copyfit: (render.Rendered, preflight.Report) of the best pass.
-    `archival`: as PDF/A-3b with the issue data embedded, set exactly as the print PDF.
-    Every pass together keeps within the format's layout limits (`limits`, a
-    limits.Limits, overrides them); past them, a render.RenderError names the field."""
-    from . import render
-    from .limits import LayoutLimit, Limits, describe
+        budget = (limits or Limits()).budget(fmt)
+        try:
+            return self._typeset(loaded, fmt, stylesheets, fit, archival, budget)
+        except LayoutLimit as stopped:
+            raise render.RenderError(f"{fmt.name}: {describe(stopped, loaded.issue)}") from None
 
-    budget = (limits or Limits()).budget(get_format(format_name))
-    try:
-        return _typeset(loaded, format_name, stylesheets, fit, archival, budget)
-    except LayoutLimit as stopped:
-        raise render.RenderError(f"{format_name}: {describe(stopped, loaded.issue)}") from None
+    def _typeset(self, loaded, fmt, stylesheets, fit, archival, budget):
+        from . import copyfit, jumps, preflight
 
-
-def _typeset(loaded, format_name, stylesheets, fit, archival, budget):
-    from . import copyfit, jumps, preflight
-
-    line_height = preflight_line_height(format_name)
-    steps: dict[str, int] = {}
-    nudges: dict[str, float] = {}
-    frames: dict[str, float] = {}
-    legs: dict[str, int] = {}
-    once = functools.partial(_typeset_once, archival=archival, budget=budget)
-    rendered, report = once(loaded, format_name, stylesheets)
-    best, passes = ({}, {}, {}, {}), 1
-    jump, folds = None, ()
-    target_pages = copyfit.target_pages(get_format(format_name), loaded.issue)
-    foldable = copyfit.folds(loaded.issue)
-    planned = 0  # passes spent on the page plan, on top of copyfit's
-    while fit and passes < copyfit.MAX_PASSES + planned:
-        # Page plan first, for an edition over its page count: cut the lead where the
-        # front page should end (a jump), then let sections give up their own pages.
-        wants_jump = jump is None and report.measurements["jump"]
-        runs_over = (target_pages and report.pages > target_pages
-                     and len(folds) < len(foldable))
-        if wants_jump or runs_over:
-            if wants_jump:
-                jump = jumps.Jump(**report.measurements["jump"])
-            else:
-                folds = foldable[:len(folds) + 1]
-            planned += 1
-            passes += 1
-            rendered, report = once(
-                loaded, format_name,
+        line_height = line_height_px(fmt)
+        steps: dict[str, int] = {}
+        nudges: dict[str, float] = {}
+        frames: dict[str, float] = {}
+        legs: dict[str, int] = {}
+        once = functools.partial(self.measure, archival=archival, budget=budget)
+        rendered, report = once(loaded, fmt, stylesheets)
+        best, passes = ({}, {}, {}, {}), 1
+        jump, folds = None, ()
+        target_pages = copyfit.target_pages(fmt, loaded.issue)
+        foldable = copyfit.folds(loaded.issue)
+        planned = 0  # passes spent on the page plan, on top of copyfit's
+        while fit and passes < copyfit.MAX_PASSES + planned:
+            # Page plan first, for an edition over its page count: cut the lead where the
+            # front page should end (a jump), then let sections give up their own pages.
+            wants_jump = jump is None and report.measurements["jump"]
+            runs_over = (target_pages and report.pages > target_pages
+                         and len(folds) < len(foldable))
+            if wants_jump or runs_over:
+                if wants_jump:
+                    jump = jumps.Jump(**report.measurements["jump"])
+                else:
+                    folds = foldable[:len(folds) + 1]
+                planned += 1
+                passes += 1
+                rendered, report = once(
+                    loaded, fmt,
+                    (*stylesheets, copyfit.stylesheet(steps, nudges, frames, legs, folds)), jump)
+                best = (dict(steps), dict(nudges), dict(frames), dict(legs))
+                continue
+            narrowed = copyfit.next_legs(legs, steps, report.errors)
+            adjusted = copyfit.next_adjustment(steps, report.errors) or steps
+            snapped = copyfit.next_frames(frames, report.findings)
+            for target in narrowed.keys() - legs.keys():
+                snapped.pop(target, None)  # its height is measured again at the new width
+            # Frames first: snapping a block (or narrowing a story) moves what follows it on
+            # its page, so nudges on that page wait for a pass; the other pages are nudged now.
+            reset = ({t for t in snapped.keys() | frames.keys() if snapped.get(t) != frames.get(t)}
+                     | {t for t in narrowed if narrowed[t] != legs.get(t)})
+            moving = {finding.page for finding in report.findings if finding.target in reset}
+            moved = copyfit.next_nudges(nudges, report.findings, line_height, skip_pages=moving)
+            if adjusted == steps and moved == nudges and snapped == frames and narrowed == legs:
+                break
+            steps, nudges, frames, legs = adjusted, moved, snapped, narrowed
+            candidate = once(
+                loaded, fmt,
                 (*stylesheets, copyfit.stylesheet(steps, nudges, frames, legs, folds)), jump)
-            best = (dict(steps), dict(nudges), dict(frames), dict(legs))
-            continue
-        narrowed = copyfit.next_legs(legs, steps, report.errors)
-        adjusted = copyfit.next_adjustment(steps, report.errors) or steps
-        snapped = copyfit.next_frames(frames, report.findings)
-        for target in narrowed.keys() - legs.keys():
-            snapped.pop(target, None)  # its height is measured again at the new width
-        # Frames first: snapping a block (or narrowing a story) moves what follows it on its
-        # page, so nudges on that page wait for a pass; the other pages are nudged now.
-        reset = ({t for t in snapped.keys() | frames.keys() if snapped.get(t) != frames.get(t)}
-                 | {t for t in narrowed if narrowed[t] != legs.get(t)})
-        moving = {finding.page for finding in report.findings if finding.target in reset}
-        moved = copyfit.next_nudges(nudges, report.findings, line_height, skip_pages=moving)
-        if adjusted == steps and moved == nudges and snapped == frames and narrowed == legs:
-            break
-        steps, nudges, frames, legs = adjusted, moved, snapped, narrowed
-        candidate = once(
-            loaded, format_name,
-            (*stylesheets, copyfit.stylesheet(steps, nudges, frames, legs, folds)), jump)
-        passes += 1
-        if _score(candidate[1]) <= _score(report):
-            (rendered, report), best = candidate, (dict(steps), dict(nudges), dict(frames),
-                                                   dict(legs))
-    # WeasyPrint reports text it had to draw with no glyph only while drawing: the kept pass
-    # is drawn now, and what it reports joins its findings (every pass sets the same text).
-    rendered.pdf  # noqa: B018
-    preflight.add_missing_glyphs(report, rendered.notdef)
-    report.measurements["copyfit_passes"] = passes
-    report.measurements["copyfit_steps"] = {t: copyfit.STEPS[i] for t, i in best[0].items()}
-    report.measurements["copyfit_grid_nudges_px"] = best[1]
-    report.measurements["copyfit_frames_px"] = best[2]
-    report.measurements["copyfit_columns"] = best[3]
-    report.measurements["folds"] = list(folds)
-    return rendered, report
+            passes += 1
+            if _score(candidate[1]) <= _score(report):
+                (rendered, report), best = candidate, (dict(steps), dict(nudges), dict(frames),
+                                                       dict(legs))
+        # WeasyPrint reports text it had to draw with no glyph only while drawing: the kept
+        # pass is drawn now, and what it reports joins its findings (every pass sets the
+        # same text).
+        rendered.pdf  # noqa: B018
+        preflight.add_missing_glyphs(report, rendered.notdef)
+        report.measurements["copyfit_passes"] = passes
+        report.measurements["copyfit_steps"] = {t: copyfit.STEPS[i] for t, i in best[0].items()}
+        report.measurements["copyfit_grid_nudges_px"] = best[1]
+        report.measurements["copyfit_frames_px"] = best[2]
+        report.measurements["copyfit_columns"] = best[3]
+        report.measurements["folds"] = list(folds)
+        return rendered, report
+
+    def render_archival(self, loaded: load.LoadedIssue, fmt: Format, *, limits=None):
+        """The edition as PDF/A-3b with its issue data file embedded, rendered but not
+        written: the same passes (page plan, copyfit) as the print PDF, so the same pages."""
+        return self.typeset(loaded, fmt, archival=True, limits=limits)[0]
+
+    def build(self, path: Path | str, formats: Sequence[Format] = (),
+              out_dir: Path = publish.DEFAULT_OUTPUT_DIR, *, fit: bool = True,
+              limits=None) -> BuildResult:
+        """Validate, render and write one edition in each format (default: a4).
+
+        Raises load.InvalidIssue before anything is written when the data is bad, and
+        render.RenderError when WeasyPrint fails; existing PDFs stay as they were.
+        `fit=False` skips copyfit passes (one render per format: the watch loop's drafts);
+        `limits` (limits.Limits) overrides the formats' layout limits.
+        """
+        formats = list(formats) or [get_format(DEFAULT_FORMAT)]
+        loaded, warnings = check(path)
+        result = BuildResult(source=loaded.path, warnings=warnings)
+        for fmt in formats:
+            started = time.perf_counter()
+            rendered, report = self.typeset(loaded, fmt, fit=fit, limits=limits)
+            target = publish.edition_path(loaded.issue.edition, fmt.name, out_dir)
+            publish.write_atomic(target, rendered.pdf)
+            result.outputs.append(
+                FormatOutput(fmt.name, target, rendered.pages, len(rendered.pdf),
+                             time.perf_counter() - started, report)
+            )
+        return result
 
 
 def _score(report) -> tuple[int, int, float]:
@@ -186,10 +225,11 @@ def _score(report) -> tuple[int, int, float]:
     return wrong_length, len(report.errors), -report.measurements["body_lines_on_grid_pct"]
 
 
-def preflight_line_height(format_name: str) -> float:
+def line_height_px(fmt: Format) -> float:
+    """The format's baseline grid line, in px."""
     from .preflight import _length_px
 
-    return _length_px(get_format(format_name).line_height)
+    return _length_px(fmt.line_height)
 
 
 ARCHIVAL_VARIANT = "pdf/a-3b"  # PDF/A-3 may carry the source data as an embedded file
@@ -206,37 +246,3 @@ def _source_attachment(loaded: load.LoadedIssue):
         media_type=SOURCE_MEDIA_TYPES.get(loaded.path.suffix.lower(), "application/octet-stream"),
         description=f"Issue data of {compose.document_title(loaded.issue)}",
     )
-
-
-def render_archival(loaded: load.LoadedIssue, format_name: str = DEFAULT_FORMAT, *,
-                    limits=None):
-    """The edition as PDF/A-3b with its issue data file embedded, rendered but not written:
-    the same passes (page plan, copyfit) as the print PDF, so the same pages."""
-    return typeset(loaded, format_name, archival=True, limits=limits)[0]
-
-
-def build(path: Path | str, formats: list[str] | None = None,
-          out_dir: Path = publish.DEFAULT_OUTPUT_DIR, *, fit: bool = True,
-          limits=None) -> BuildResult:
-    """Validate, render and write one edition in each format.
-
-    Raises load.InvalidIssue before anything is written when the data is bad, and
-    render.RenderError when WeasyPrint fails; existing PDFs stay as they were.
-    `fit=False` skips copyfit passes (one render per format: the watch loop's drafts);
-    `limits` (limits.Limits) overrides the formats' layout limits.
-    """
-    formats = formats or [DEFAULT_FORMAT]
-    for name in formats:
-        get_format(name)  # unknown formats fail before any work
-    loaded, warnings = check(path)
-    result = BuildResult(source=loaded.path, warnings=warnings)
-    for name in formats:
-        started = time.perf_counter()
-        rendered, report = typeset(loaded, name, fit=fit, limits=limits)
-        target = publish.edition_path(loaded.issue.edition, name, out_dir)
-        publish.write_atomic(target, rendered.pdf)
-        result.outputs.append(
-            FormatOutput(name, target, rendered.pages, len(rendered.pdf),
-                         time.perf_counter() - started, report)
-        )
-    return result

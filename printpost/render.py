@@ -21,12 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .engine import balance, linebreaks, startup
-from .engine.fonts import font_config
-from .engine.pdf import associate_once, fixed_document_id
-from .engine.stylesheets import reused_stylesheets
 from . import limits
-from .engine.limits import enforced as enforced_limits
+from .engine import startup
+from .engine.fonts import font_config
+from .engine.patches import EngineOptions, patched
+from .engine.pdf import associate_once
 from .resources import FONTS_DIR, LAYOUTS_DIR, layout_dirs
 
 # Must be set before WeasyPrint (and so fontconfig) is first loaded in this process.
@@ -161,11 +160,11 @@ def _epoch(created: str) -> str:
 
 
 @contextmanager
-def _weasyprint_session(created: str):
+def _weasyprint_session(created: str, options: EngineOptions):
     """WeasyPrint, one caller at a time, with fixed dates and its missing-glyph warnings
     collected; any failure inside becomes a RenderError."""
     with _lock:
-        weasyprint = startup.import_weasyprint()
+        weasyprint = startup.import_weasyprint(cache=options.startup_cache)
 
         # fontTools (used when libharfbuzz-subset is missing) stamps subset fonts with
         # the current time unless SOURCE_DATE_EPOCH is set.
@@ -194,15 +193,16 @@ def _weasyprint_session(created: str):
 def render(html: str, *, created: str, pdf_variant: str | None = None,
            keep_document: bool = False, attachments: Sequence[Attachment] = (),
            stylesheets: Sequence[str] = (), write: bool = True,
-           grid: float | None = None, budget: limits.Budget | None = None) -> Rendered:
+           grid: float | None = None, budget: limits.Budget | None = None,
+           options: EngineOptions = EngineOptions()) -> Rendered:
     """Lay out, and write the PDF now or (`write=False`) when `Rendered.pdf` is first read.
     `created` (ISO 8601) fixes the embedded dates; `grid` (px) is the baseline grid's line,
     which whole sets of columns are made a whole number of; `budget` stops a layout past its
-    deadline or page cap (limits.LayoutLimit)."""
+    deadline or page cap (limits.LayoutLimit); `options`, the engine's (engine/patches.py)."""
     log = FetchLog()
-    with (_weasyprint_session(created) as (weasyprint, _), reused_stylesheets(log, _allowed_file),
-          balance.balanced_columns(grid),
-          linebreaks.limited_hyphenation(), linebreaks.kept_lines(), enforced_limits(budget)):
+    with (_weasyprint_session(created, options) as (weasyprint, _),
+          patched("layout", options, grid=grid, log=log, allowed_file=_allowed_file,
+                  budget=budget)):
         document = weasyprint.HTML(
             string=html,
             base_url=LAYOUTS_DIR.as_uri() + "/",
@@ -215,7 +215,8 @@ def render(html: str, *, created: str, pdf_variant: str | None = None,
 
     def write_pdf() -> tuple[bytes, list[str]]:
         identifier = _identifier(html, attachments)
-        with _weasyprint_session(created) as (weasyprint, notdef), fixed_document_id(identifier):
+        with (_weasyprint_session(created, options) as (weasyprint, notdef),
+              patched("write", options, identifier=identifier)):
             pdf = document.write_pdf(
                 pdf_identifier=identifier,
                 pdf_variant=pdf_variant,

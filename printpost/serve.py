@@ -31,7 +31,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from . import catalog, load, pipeline, raster, render, resources
-from .formats import formats
+from .formats import Format, formats
 
 PAGE_DPI = 96  # a page as wide on screen as printed (an A4 page 794 px)
 HEARTBEAT_SECONDS = 15  # an idle event stream says so, which ends it once its reader left
@@ -82,11 +82,13 @@ class Preview:
     One builder thread sets drafts (`rebuild`), one sets the site when it has been asked for;
     request threads read `state()` and wait in `wait_for` for the next version."""
 
-    def __init__(self, source: Path, format_name: str, out_dir: Path, *,
-                 watched: list[Path] | None = None):
+    def __init__(self, source: Path, fmt: Format, out_dir: Path, *,
+                 watched: list[Path] | None = None,
+                 typesetter: pipeline.Typesetter | None = None):
         self.issues_dir = source if source.is_dir() else source.parent
         self.edition = None if source.is_dir() else source
-        self.format_name = format_name
+        self.fmt = fmt
+        self.typesetter = typesetter or pipeline.Typesetter()  # one for the session
         self.out_dir = out_dir
         from .paper import CONFIG_NAME, paper_root
 
@@ -124,7 +126,7 @@ class Preview:
         else:
             try:
                 loaded, draft.warnings = pipeline.check(path)
-                rendered, report = pipeline.typeset(loaded, self.format_name, fit=False)
+                rendered, report = self.typesetter.typeset(loaded, self.fmt, fit=False)
                 draft.pdf = rendered.pdf
                 draft.summary = report.summary()
             except load.InvalidIssue as error:
@@ -176,7 +178,7 @@ class Preview:
                  for index in draft.order]
         return {"version": self.version, "generation": draft.generation,
                 "edition": str(draft.edition) if draft.edition else None,
-                "format": self.format_name, "pages": pages, "errors": draft.errors,
+                "format": self.fmt.name, "pages": pages, "errors": draft.errors,
                 "warnings": draft.warnings, "summary": draft.summary,
                 "seconds": round(draft.seconds, 2), "site": dict(self.site)}
 
@@ -213,7 +215,8 @@ class Preview:
             self._set_site(state="building")
             try:
                 result = subscriber_site.make_site(self.issues_dir, self.out_dir, self.site_dir,
-                                                   [self.format_name], jobs=1)
+                                                   [self.fmt.name], jobs=1,
+                                                   engine=self.typesetter.options)
             except (subscriber_site.SiteError, catalog.CatalogError, OSError) as error:
                 self._set_site(state="failed", errors=[f"error: {error}"])
                 continue
@@ -265,6 +268,7 @@ class Preview:
                 self.edition = self.issues_dir / newest.name
             if len(edited) < len(names):
                 formats.cache_clear()  # a layout changed: formats.toml is read again
+                self.fmt = formats()[self.fmt.name]  # and the format's profile with it
             on_draft(self.rebuild())
 
     def stop(self) -> None:

@@ -24,6 +24,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from . import archive, catalog, compose, load, publish, raster
+from .engine.patches import EngineOptions
 from .exitcodes import EXIT_OK
 from .formats import formats as known_formats
 from .formats import get_format
@@ -207,7 +208,8 @@ def _publish_archive(site_dir: Path, result: archive.MonthArchive,
 def make_site(issues_dir: Path = Path("issues"), out_dir: Path = publish.DEFAULT_OUTPUT_DIR,
               site_dir: Path = DEFAULT_SITE_DIR, formats: list[str] | None = None, *,
               base_url: str | None = None, jobs: int | None = None,
-              scheduler: str | None = None, on_progress=None, limits=None) -> SiteResult:
+              scheduler: str | None = None, on_progress=None, limits=None,
+              engine: EngineOptions = EngineOptions()) -> SiteResult:
     """Build what is missing (editions, month archives), then write the site."""
     # Readers' formats by default: the press formats (PDF/X, CMYK) are for the printers.
     formats = formats or [name for name, fmt in known_formats().items() if not fmt.pdf_variant]
@@ -216,7 +218,7 @@ def make_site(issues_dir: Path = Path("issues"), out_dir: Path = publish.DEFAULT
         raise SiteError(f"no issue files (.yaml, .yml, .json) in {issues_dir}; nothing written")
     limits = limits or catalog.Limits()
     build = catalog.build_catalog(sources, formats, out_dir, jobs=jobs, scheduler=scheduler,
-                                  on_progress=on_progress, limits=limits)
+                                  on_progress=on_progress, limits=limits, engine=engine)
     good = sorted((o for o in build.outcomes if o.status != "failed"),
                   key=lambda outcome: outcome.records[0].date)
     result = SiteResult(site_dir, len(good), [], build, exit_code=build.exit_code)
@@ -232,7 +234,7 @@ def make_site(issues_dir: Path = Path("issues"), out_dir: Path = publish.DEFAULT
     for month in months:
         try:
             made = archive.make_archive(month, issues_dir, out_dir, formats, jobs=jobs,
-                                        scheduler=scheduler, limits=limits)
+                                        scheduler=scheduler, limits=limits, engine=engine)
         except archive.ArchiveError as error:
             result.problems.append(f"{month}: {error}")
             result.exit_code = max(result.exit_code, error.exit_code)

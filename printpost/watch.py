@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import load, pipeline, publish, raster, render
+from .formats import Format
 
 
 @dataclass
@@ -46,16 +47,18 @@ def _changed_page(before: list[str], after: list[str]) -> int:
 RETRY_SECONDS = 2.0  # after a write failed (a full disk): try again this often, unasked
 
 
-def watch(path: Path, format_name: str, out_dir: Path, report: Callable[[WatchEvent], None], *,
+def watch(path: Path, fmt: Format, out_dir: Path, report: Callable[[WatchEvent], None], *,
           poll_seconds: float = 0.2, stop: Callable[[], bool] = lambda: False,
-          limits=None) -> None:
-    """Poll `path` and rebuild on every change until `stop()` is true.
+          limits=None, typesetter: pipeline.Typesetter | None = None) -> None:
+    """Poll `path` and rebuild on every change until `stop()` is true (with one
+    `typesetter` for the session: what it measured in one save guides the next).
 
     Nothing that goes wrong with one save ends the session: bad data, a layout past its
     limits and a file that cannot be read are reported and the next save is awaited; a PDF
     that cannot be written (a full disk, a read-only directory) is reported once and tried
     again every RETRY_SECONDS until it can be, then reported done."""
     render.quiet_weasyprint_logs()
+    typesetter = typesetter or pipeline.Typesetter()
     seen = None
     pages: list[str] = []
     retry_at = None  # when a failed write is tried again
@@ -69,7 +72,7 @@ def watch(path: Path, format_name: str, out_dir: Path, report: Callable[[WatchEv
             retrying, seen = stamp == seen, stamp
             started = time.perf_counter()
             try:
-                result = pipeline.build(path, [format_name], out_dir, fit=False, limits=limits)
+                result = typesetter.build(path, [fmt], out_dir, fit=False, limits=limits)
                 [output] = result.outputs
                 pdf = output.path.read_bytes()
                 after = _page_hashes(pdf)

@@ -27,7 +27,7 @@ def main() -> None:
     lines = ["# Gallery", "", f"Every format of `{sample.relative_to(PROJECT)}`, page by page "
              "(made by `scripts/gallery.py`).", ""]
     for name, fmt in formats().items():
-        rendered, report = pipeline.typeset(loaded, name)
+        rendered, report = pipeline.Typesetter().typeset(loaded, fmt)
         lines += [f"## {name}", "", f"{fmt.description}. `{report.summary()}`", ""]
         for index in range(rendered.pages):
             image = out / f"{name}-p{index + 1}.png"

@@ -11,13 +11,15 @@ from printpost import pipeline
 from printpost.resources import PROJECT_DIR
 
 SAMPLES = sorted((PROJECT_DIR / "issues").glob("*.yaml"))
+# One typesetter for the tests of a process, as one `printpost` command has one.
+TYPESETTER = pipeline.Typesetter()
 
 
 @pytest.fixture(scope="session")
 def built_samples(tmp_path_factory) -> dict[Path, pipeline.BuildResult]:
     """Each sample edition built in the default format into a temporary output dir."""
     out = tmp_path_factory.mktemp("output")
-    return {sample: pipeline.build(sample, out_dir=out) for sample in SAMPLES}
+    return {sample: TYPESETTER.build(sample, out_dir=out) for sample in SAMPLES}
 
 
 @pytest.fixture

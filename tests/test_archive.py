@@ -15,6 +15,7 @@ import pytest
 from monthkit import DAYS, MONTH, assert_pdfa3b, copy_month, run_cli
 from pdfcheck import squash
 from printpost import archive, bundle, catalog, pipeline
+from printpost.formats import get_format
 
 
 def _starts(records) -> list[int]:
@@ -179,7 +180,7 @@ def test_archival_edition_is_reproducible_pdfa3b_with_its_data(built_month, tmp_
     assert (month.out / "2026-04" / "2026-04-01-issue-063-a4.pdf").read_bytes() == \
         built_month.result.records[0].path.read_bytes()
     loaded, _ = pipeline.check(source)
-    assert pipeline.render_archival(loaded, "a4").pdf == data
+    assert pipeline.Typesetter().render_archival(loaded, get_format("a4")).pdf == data
     # Set exactly as the print PDF (the same copyfit passes): every page reads the same.
     print_pdf = built_month.result.records[0].path.read_bytes()
     pages = len(pypdf.PdfReader(io.BytesIO(data)).pages)

@@ -50,7 +50,7 @@ def test_a_long_word_costs_what_short_words_cost(kind):
     generous: any super-linear cost would blow far past it."""
     loaded = _loaded(_small_with("lead.body.0", reliability.long_word(kind, 3000)))
     started = time.process_time()
-    rendered = pipeline.render_edition(loaded, keep_document=True)
+    rendered = pipeline.Typesetter().render(loaded, get_format("a4"), keep_document=True)
     seconds = time.process_time() - started
     assert seconds < 15, f"{seconds:.1f} s of CPU for one layout"
     laid_out = "".join(box.text for page in rendered.document.pages
@@ -130,7 +130,7 @@ def test_the_largest_edition_the_bench_times_is_one_the_schema_accepts():
 def test_a_layout_past_its_page_cap_stops_with_the_field_that_ran_over():
     loaded = _loaded(reliability.prose_edition(12_000))
     with pytest.raises(render.RenderError) as stopped:
-        pipeline.typeset(loaded, "a4", limits=Limits(pages=2))
+        pipeline.Typesetter().typeset(loaded, get_format("a4"), limits=Limits(pages=2))
     message = str(stopped.value)
     assert message.startswith("a4: the edition runs past 2 pages"), message
     assert "max_pages; --max-pages" in message and "the most copy is in lead.body (" in message
@@ -140,7 +140,7 @@ def test_a_layout_past_its_deadline_stops_with_the_field_it_was_setting():
     loaded = _loaded(_small_with("lead.body.0", reliability.long_word("hyphenatable", 6000)))
     started = time.process_time()
     with pytest.raises(render.RenderError) as stopped:
-        pipeline.typeset(loaded, "a4", limits=Limits(seconds=0.2))
+        pipeline.Typesetter().typeset(loaded, get_format("a4"), limits=Limits(seconds=0.2))
     assert time.process_time() - started < 10
     message = str(stopped.value)
     assert "took more than 0.2 s to lay out" in message and "--max-seconds" in message

@@ -11,6 +11,7 @@ import pytest
 
 from monthkit import DAYS, copy_month, month_generator, run_cli
 from printpost import catalog, pipeline, publish
+from printpost.formats import get_format
 from printpost.resources import PROJECT_DIR
 
 from conftest import SAMPLES
@@ -41,8 +42,8 @@ def test_from_scratch_every_edition_is_built_with_a_truthful_sidecar(built_month
 
 
 def test_second_run_renders_nothing(built_month, monkeypatch):
-    for name in ("typeset", "render_edition", "render_archival"):
-        monkeypatch.setattr(pipeline, name, _refuse_to_render)
+    for name in ("typeset", "render", "render_archival"):
+        monkeypatch.setattr(pipeline.Typesetter, name, _refuse_to_render)
     again = catalog.build_catalog(catalog.issue_files(built_month.issues), ["a4"],
                                   built_month.out, jobs=1)
     assert again.rendered == 0 and not again.failed
@@ -82,7 +83,7 @@ def test_only_the_edited_and_the_corrupted_editions_are_rebuilt(built_month, tmp
 
 
 def test_build_all_writes_what_a_one_file_build_writes(tmp_path, monkeypatch):
-    # Both go through pipeline.typeset (render, preflight, copyfit); a stand-in for it shows
+    # Both go through Typesetter.typeset (render, preflight, copyfit); a stand-in for it shows
     # that they do without rendering twice: the PDF bytes and the preflight line carry over.
     from printpost import render
 
@@ -90,14 +91,14 @@ def test_build_all_writes_what_a_one_file_build_writes(tmp_path, monkeypatch):
         def summary(self):
             return "preflight: stand-in"
 
-    def typeset(loaded, format_name, **options):
-        pdf = f"%PDF-1.7 stand-in for {loaded.path.name} in {format_name}".encode()
+    def typeset(typesetter, loaded, fmt, **options):
+        pdf = f"%PDF-1.7 stand-in for {loaded.path.name} in {fmt.name}".encode()
         return render.Rendered(pdf_bytes=pdf, pages=3, fetches=render.FetchLog()), Report()
 
-    monkeypatch.setattr(pipeline, "typeset", typeset)
+    monkeypatch.setattr(pipeline.Typesetter, "typeset", typeset)
     monkeypatch.setattr(catalog, "pdf_intact", lambda record: True)  # the stand-in is no PDF
     sample = SAMPLES[-1]
-    one = pipeline.build(sample, ["a4"], tmp_path / "one")
+    one = pipeline.Typesetter().build(sample, [get_format("a4")], tmp_path / "one")
     result = catalog.build_catalog([sample], ["a4"], tmp_path / "all", jobs=1)
     [record] = result.records
     assert record.path.read_bytes() == one.outputs[0].path.read_bytes()
@@ -111,12 +112,12 @@ def test_a_crash_fails_its_edition_only(tmp_path, monkeypatch):
         def summary(self):
             return "preflight: stand-in"
 
-    def typeset(loaded, format_name, **options):
+    def typeset(typesetter, loaded, fmt, **options):
         if loaded.path.name == SAMPLES[0].name:
             raise RuntimeError("a bug in the layout code")
         return render.Rendered(pdf_bytes=b"%PDF-1.7 stand-in", pages=1, fetches=render.FetchLog()), Report()
 
-    monkeypatch.setattr(pipeline, "typeset", typeset)
+    monkeypatch.setattr(pipeline.Typesetter, "typeset", typeset)
     monkeypatch.setattr(catalog, "pdf_intact", lambda record: True)  # the stand-in is no PDF
     result = catalog.build_catalog(SAMPLES[:2], ["a4"], tmp_path, jobs=1)
     [crashed, built] = result.outcomes
@@ -189,8 +190,8 @@ def test_two_files_of_one_date_are_refused_and_what_is_on_disk_stays(built_month
     twin.write_text(files[2].read_text(encoding="utf-8").replace("headline: '", "headline: 'New: ",
                                                                   1), encoding="utf-8")
     on_disk = {pdf: pdf.read_bytes() for pdf in (month.out / "2026-04").glob("*.pdf")}
-    for name in ("typeset", "render_edition", "render_archival"):
-        monkeypatch.setattr(pipeline, name, _refuse_to_render)
+    for name in ("typeset", "render", "render_archival"):
+        monkeypatch.setattr(pipeline.Typesetter, name, _refuse_to_render)
     result = catalog.build_catalog(catalog.issue_files(month.issues), ["a4"], month.out, jobs=1)
     assert sorted(o.source.name for o in result.failed) == sorted([files[2].name, twin.name])
     assert len(result.up_to_date) == N - 1 and result.exit_code == 2

@@ -32,6 +32,7 @@ from editions import small_edition, _yaml_text
 from monthkit import DAYS, MONTH, copy_month
 from printpost import publish, watch
 from printpost import site as subscriber_site
+from printpost.formats import get_format
 from printpost.resources import PROJECT_DIR
 
 from conftest import SAMPLES
@@ -156,7 +157,7 @@ def test_watch_survives_a_full_disk_and_carries_on_when_there_is_room(tmp_path, 
     monkeypatch.setattr(watch, "RETRY_SECONDS", 0.2)
     events: list[watch.WatchEvent] = []
     stop = threading.Event()
-    thread = threading.Thread(target=watch.watch, args=(source, "a4", tmp_path / "out",
+    thread = threading.Thread(target=watch.watch, args=(source, get_format("a4"), tmp_path / "out",
                                                         events.append),
                               kwargs={"poll_seconds": 0.05, "stop": stop.is_set}, daemon=True)
     thread.start()

@@ -13,12 +13,16 @@ import pytest
 
 from printpost import compose, load, preflight, render
 from printpost.engine import stylesheets
+from printpost.engine.patches import EngineOptions
 from printpost.formats import get_format
 
-from conftest import SAMPLES
+from conftest import SAMPLES, TYPESETTER
 from pdfcheck import place_differences, placed_text, text_of
 
 CREATED = "2026-04-19T06:00:00Z"
+# WeasyPrint's own code where printpost's shortcuts would run, to compare with.
+WEASYPRINTS_BALANCE = EngineOptions(balance="weasyprint")
+FRESH_LINES = EngineOptions(lines="fresh")
 
 
 def _html(sample, format_name: str) -> str:
@@ -76,15 +80,14 @@ def _column_layouts_counted():
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda path: path.stem)
 @pytest.mark.parametrize("format_name", ["press", "a4"])
 def test_story_columns_balanced_here_are_weasyprints_or_lower_in_fewer_layouts(
-        format_name, sample, monkeypatch):
+        format_name, sample):
     html = _html(sample, format_name)
     with _column_layouts_counted() as ours:
         mine = _sets(render.render(html, created=CREATED, keep_document=True,
                                    write=False).document)
-    monkeypatch.setenv("PRINTPOST_BALANCE", "weasyprint")
     with _column_layouts_counted() as theirs:
         weasyprints = _sets(render.render(html, created=CREATED, keep_document=True,
-                                          write=False).document)
+                                          write=False, options=WEASYPRINTS_BALANCE).document)
     assert mine.keys() == weasyprints.keys() and len(mine) >= 4
     same = 0
     for name in mine.keys() - {"briefs-cols"}:  # the story sets: body copy only
@@ -135,7 +138,7 @@ BALANCE_CASES = {
 
 @pytest.mark.parametrize("case", sorted(BALANCE_CASES))
 @pytest.mark.parametrize("count", [2, 3, 5])
-def test_balanced_columns_end_level_as_weasyprints_do(case, count, monkeypatch):
+def test_balanced_columns_end_level_as_weasyprints_do(case, count):
     html = f"""<html lang="en"><head><link rel="stylesheet" href="fonts.css">
       <style>@page {{ size: 200mm 280mm; margin: 10mm }}
       html {{ font: 9pt/12pt "PT Serif"; hyphens: auto; text-align: justify }}
@@ -154,9 +157,8 @@ def test_balanced_columns_end_level_as_weasyprints_do(case, count, monkeypatch):
         raise AssertionError("no set")
 
     mine = heights(render.render(html, created=CREATED, keep_document=True, write=False).document)
-    monkeypatch.setenv("PRINTPOST_BALANCE", "weasyprint")
     theirs = heights(render.render(html, created=CREATED, keep_document=True,
-                                   write=False).document)
+                                   write=False, options=WEASYPRINTS_BALANCE).document)
     assert len(mine[1]) == len(theirs[1])
     # No taller than WeasyPrint's by more than one line of the smallest type in the set.
     assert mine[0] <= theirs[0] + 10.7 + 0.01, (mine, theirs)
@@ -182,8 +184,7 @@ def test_kept_lines_are_the_lines_set_again_with_fewer_lines_set(sample, format_
     kept = render.render(html, created=CREATED, keep_document=True)
     with_kept = calls["lines"]
     calls["lines"] = 0
-    monkeypatch.setenv("PRINTPOST_LINES", "fresh")
-    set_again = render.render(html, created=CREATED, keep_document=True)
+    set_again = render.render(html, created=CREATED, keep_document=True, options=FRESH_LINES)
     assert place_differences(placed_text(kept.document),
                             placed_text(set_again.document)) == []
     assert kept.pages == set_again.pages
@@ -191,7 +192,7 @@ def test_kept_lines_are_the_lines_set_again_with_fewer_lines_set(sample, format_
     assert with_kept < 0.85 * calls["lines"], (with_kept, calls["lines"])
 
 
-def test_kept_lines_leave_out_what_is_moved_after_a_line_is_set(monkeypatch):
+def test_kept_lines_leave_out_what_is_moved_after_a_line_is_set():
     # A listing is laid out twice (balance.py); its lines are copied the second time, except
     # a line holding a relatively placed box, which its block moves once the line is set.
     html = """<html><head><link rel="stylesheet" href="fonts.css"><style>
@@ -201,8 +202,7 @@ def test_kept_lines_leave_out_what_is_moved_after_a_line_is_set(monkeypatch):
         f"<li>Item {n} has a note<sup>{n}</sup> raised and some words to wrap onto a line or"
         " two more</li>" for n in range(12)) + "</ul></div></body></html>"
     kept = render.render(html, created=CREATED, keep_document=True)
-    monkeypatch.setenv("PRINTPOST_LINES", "fresh")
-    set_again = render.render(html, created=CREATED, keep_document=True)
+    set_again = render.render(html, created=CREATED, keep_document=True, options=FRESH_LINES)
     assert place_differences(placed_text(kept.document),
                             placed_text(set_again.document)) == []
 
@@ -259,16 +259,16 @@ def test_press_pdf_x_bytes_do_not_change_from_one_render_to_the_next():
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda path: path.stem)
 def test_story_columns_made_from_lines_laid_out_once_are_the_columns_laid_out_again(
-        sample, monkeypatch):
+        sample):
     # Story sets are laid out once, in one column, and their columns made from those lines
-    # (balance._redistributed); PRINTPOST_BALANCE=probe lays each set out again at the
+    # (balance._redistributed); balance="probe" lays each set out again at the
     # height found instead. Same bytes: the columns made are the columns WeasyPrint sets.
     html = _html(sample, "press")
     with _column_layouts_counted() as made:
         once = render.render(html, created=CREATED, pdf_variant="pdf/x-4").pdf
-    monkeypatch.setenv("PRINTPOST_BALANCE", "probe")
     with _column_layouts_counted() as again:
-        twice = render.render(html, created=CREATED, pdf_variant="pdf/x-4").pdf
+        twice = render.render(html, created=CREATED, pdf_variant="pdf/x-4",
+                              options=EngineOptions(balance="probe")).pdf
     assert once == twice
     assert made["layouts"] < again["layouts"]
 
@@ -323,7 +323,7 @@ def test_first_pass_has_no_ladders_or_off_grid_frames(format_name, sample):
     from printpost import pipeline
 
     loaded = load.load(sample)
-    _, report = pipeline._typeset_once(loaded, format_name, ())
+    _, report = TYPESETTER.measure(loaded, get_format(format_name), ())
     assert [f for f in report.findings if f.check in ("hyphen-ladder", "off-grid-frame")] == []
     assert report.measurements["hyphen_ladders"] == 0
 

@@ -11,6 +11,7 @@ from ruamel.yaml import YAML
 
 from editions import _yaml_text, small_edition
 from printpost import compose, load, pipeline
+from printpost.formats import get_format
 
 WAYBACK = "https://web.archive.org/web/*/example.com/*"
 
@@ -59,7 +60,7 @@ def test_the_pdf_link_is_the_url_as_written(tmp_path):
                                          "*see [this](https://ex.example/x*) now*.")
     path = tmp_path / "2026-04-19.yaml"
     path.write_text(_yaml_text(data), encoding="utf-8")
-    rendered = pipeline.render_edition(load.load(path))
+    rendered = pipeline.Typesetter().render(load.load(path), get_format("a4"))
     import io
 
     uris = [annotation.get_object()["/A"]["/URI"]

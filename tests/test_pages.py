@@ -151,8 +151,8 @@ def check_json(monkeypatch, path, format_name: str, css: str) -> tuple[int, dict
 
     from printpost import cli
 
-    monkeypatch.setattr(pipeline, "typeset",
-                        functools.partial(pipeline.typeset, stylesheets=(css,)))
+    monkeypatch.setattr(pipeline.Typesetter, "typeset",
+                        functools.partialmethod(pipeline.Typesetter.typeset, stylesheets=(css,)))
     result = CliRunner().invoke(cli.app, ["check", str(path), "--format", format_name, "--json"])
     [report] = json.loads(result.stdout)
     return result.exit_code, report
@@ -222,5 +222,5 @@ PAGE_FIGURES = ("page-fill", "split-box", "stranded-head", "listing-balance", "m
 def test_the_newest_sample_passes_the_page_measures(format_name):
     from printpost import load
 
-    _, report = pipeline.typeset(load.load(SAMPLES[-1]), format_name)
+    _, report = pipeline.Typesetter().typeset(load.load(SAMPLES[-1]), get_format(format_name))
     assert [str(f) for f in report.errors if f.check in PAGE_FIGURES] == []

@@ -13,7 +13,7 @@ from printpost import compose, load, pipeline, preflight, render
 from printpost.engine import linebreaks
 from printpost.formats import formats, get_format
 
-from conftest import SAMPLES
+from conftest import SAMPLES, TYPESETTER
 
 A4 = get_format("a4")
 LINE = 16  # px: the 12pt grid line of the a4 profile
@@ -179,7 +179,7 @@ def test_samples_pass_preflight_in_a4(built_samples, sample):
 
 @pytest.mark.parametrize("format_name", ["letter", "ereader"])
 def test_newest_sample_passes_preflight_in_other_home_formats(format_name):
-    _, report = pipeline.typeset(load.load(SAMPLES[-1]), format_name)
+    _, report = TYPESETTER.typeset(load.load(SAMPLES[-1]), get_format(format_name))
     assert edition_errors(report) == []
     assert report.measurements["overflows"] == 0
 
@@ -189,7 +189,7 @@ def test_samples_pass_preflight_in_press_on_their_four_pages(sample):
     """The press edition: exactly its target pages, story columns level (copyfit narrows a
     story whose last leg would be short), the body on the grid, the back-page house ad's QR
     code at 90 mm."""
-    rendered, report = pipeline.typeset(load.load(sample), "press")
+    rendered, report = TYPESETTER.typeset(load.load(sample), get_format("press"))
     assert edition_errors(report) == []
     m = report.measurements
     assert rendered.pages == report.pages == get_format("press").target_pages == 4
@@ -210,7 +210,7 @@ def test_press_pdf_has_bleed_trim_crop_marks_and_cmyk():
     import pikepdf
     import pypdfium2
 
-    rendered = pipeline.render_edition(load.load(SAMPLES[-1]), "press")
+    rendered = TYPESETTER.render(load.load(SAMPLES[-1]), get_format("press"))
     pdf = pikepdf.open(io.BytesIO(rendered.pdf))
     page = pdf.pages[0]
     trim = [float(v) for v in page.obj["/TrimBox"]]
@@ -255,7 +255,7 @@ def test_stress_edition_jumps_the_lead_and_keeps_the_press_page_count(tmp_path):
     path = tmp_path / "2026-04-19.yaml"
     path.write_text(stress_edition(), encoding="utf-8")
     loaded = load.load(path)
-    rendered, report = pipeline.typeset(loaded, "press")
+    rendered, report = TYPESETTER.typeset(loaded, get_format("press"))
     assert rendered.pages == report.pages == 4
     assert [f for f in report.errors if f.check in ("page-count", "overflow", "hyphen-ladder")] == []
     assert report.measurements["jump"] is not None
@@ -316,7 +316,7 @@ def test_text_drawn_with_no_glyph_is_reported_from_the_kept_pass():
     text = SAMPLES[-1].read_text(encoding="utf-8").replace("headline: '", "headline: '中 ", 1)
     loaded = load.LoadedIssue(path=Path("x.yaml"), issue=load.parse(text, "x.yaml"),
                               source=text.encode("utf-8"))
-    rendered, report = pipeline.typeset(loaded, "a4")
+    rendered, report = TYPESETTER.typeset(loaded, get_format("a4"))
     messages = [f.message for f in report.errors if f.check == "missing-glyph"]
     assert any(".notdef" in m and "U+4E2D" in m for m in messages), messages
     assert any(m.startswith("lead.headline: U+4E2D") for m in messages), messages

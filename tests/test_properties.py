@@ -39,7 +39,13 @@ from ruamel.yaml import YAML
 
 from pdfcheck import FOLIO_BAND, place_differences, placed_text, squash
 from printpost import compose, glyphs, load, pipeline
+from printpost.engine.patches import EngineOptions
+from printpost.formats import get_format
 from printpost.models import FIRST_ISSUE_DATE, Issue, issue_number
+
+from conftest import TYPESETTER
+
+A4 = get_format("a4")
 
 # ---- profiles ------------------------------------------------------------------------------
 
@@ -574,7 +580,7 @@ def test_valid_editions_build_and_print_every_headline_and_paragraph(example):
     issue = load.parse(text, f"generated.{suffix}")
     loaded = load.LoadedIssue(path=Path(f"generated.{suffix}"), issue=issue,
                               source=text.encode("utf-8"))
-    rendered = pipeline.render_edition(loaded, keep_document=True)
+    rendered = TYPESETTER.render(loaded, A4, keep_document=True)
     note(f"{rendered.pages} pages")
     assert rendered.pages >= 1
     assert rendered.fetches.refused == []
@@ -602,12 +608,9 @@ def test_lines_kept_for_a_second_layout_are_the_lines_set_again(example):
     issue = load.parse(text, f"generated.{suffix}")
     loaded = load.LoadedIssue(path=Path(f"generated.{suffix}"), issue=issue,
                               source=text.encode("utf-8"))
-    kept = pipeline.render_edition(loaded, "press", keep_document=True)
-    os.environ["PRINTPOST_LINES"] = "fresh"
-    try:
-        set_again = pipeline.render_edition(loaded, "press", keep_document=True)
-    finally:
-        del os.environ["PRINTPOST_LINES"]
+    kept = TYPESETTER.render(loaded, get_format("press"), keep_document=True)
+    set_again = pipeline.Typesetter(EngineOptions(lines="fresh")).render(
+        loaded, get_format("press"), keep_document=True)
     assert place_differences(placed_text(kept.document),
                             placed_text(set_again.document)) == []
     assert pdf_text(kept.pdf) == pdf_text(set_again.pdf)
@@ -619,7 +622,7 @@ def test_the_read_back_checks_can_fail(tmp_path):
     from printpost import render
 
     issue = load.parse(SMALL_SAMPLE, "small.yaml")
-    html = compose.compose(issue, pipeline.get_format("a4"))
+    html = compose.compose(issue, A4)
     html = html.replace(compose.inline(issue.lead.headline), "Something else entirely", 1)
     html = html.replace("</body>", f'<p style="width: 30mm; white-space: nowrap">{"W" * 200}</p>'
                                    "</body>")
@@ -678,16 +681,16 @@ def _merged(base: dict, changes: dict) -> dict:
 def test_known_layout_limits(case):
     text = dump(_merged(SMALL_DATA, KNOWN_LIMITS[case]), "yaml")
     issue = load.parse(text, f"{case}.yaml")
-    rendered = pipeline.render_edition(load.LoadedIssue(Path(f"{case}.yaml"), issue, b""),
-                                       keep_document=True)
+    rendered = TYPESETTER.render(load.LoadedIssue(Path(f"{case}.yaml"), issue, b""), A4,
+                                 keep_document=True)
     assert clipped_text(rendered) == []
 
 
 def test_a_long_arabic_word_is_broken_within_its_column():
     text = dump(_merged(SMALL_DATA, LONG_ARABIC_WORD), "yaml")
     issue = load.parse(text, "arabic.yaml")
-    rendered = pipeline.render_edition(load.LoadedIssue(Path("arabic.yaml"), issue, b""),
-                                       keep_document=True)
+    rendered = TYPESETTER.render(load.LoadedIssue(Path("arabic.yaml"), issue, b""), A4,
+                                 keep_document=True)
     assert clipped_text(rendered) == []
     assert missing_copy(issue, layout_text(rendered.document)) == []
 
@@ -699,8 +702,8 @@ def test_a_combining_mark_from_a_fallback_font_reads_back_in_its_word():
     text = dump(_merged(SMALL_DATA, {"lead": {"headline": "Zw\u0342q wins"}}), "yaml")
     issue = load.parse(text, "marks.yaml")
     assert "\u0342" in issue.lead.headline
-    rendered = pipeline.render_edition(load.LoadedIssue(Path("marks.yaml"), issue, b""),
-                                       keep_document=True)
+    rendered = TYPESETTER.render(load.LoadedIssue(Path("marks.yaml"), issue, b""), A4,
+                                 keep_document=True)
     assert missing_copy(issue, layout_text(rendered.document)) == []  # laid out in full
     assert missing_copy(issue, pdf_text(rendered.pdf), pdf=True) == []
 

@@ -12,9 +12,10 @@ import pytest
 
 from pdfcheck import squash, text_of
 from printpost import compose, load, pipeline, render
+from printpost.formats import get_format
 from printpost.resources import FONTS_DIR, LAYOUTS_DIR
 
-from conftest import SAMPLES
+from conftest import SAMPLES, TYPESETTER
 
 GOOD = SAMPLES[-1].read_text(encoding="utf-8")
 HOSTILE = '<script>alert(1)</script> {{ 7*7 }} {% if 1 %}x{% endif %} <img src="file:///etc/passwd"> &amp; &#169;'
@@ -47,9 +48,9 @@ def test_hostile_copy_is_printed_literally(tmp_path):
         "headline: 'The Open Source Optimization Wave: Llama3-8B-OT Signals New Era'",
         "headline: '" + HOSTILE.replace("'", "''") + "'"), encoding="utf-8")
     loaded = load.load(path)
-    html = compose.compose(loaded.issue, pipeline.get_format("a4"))
+    html = compose.compose(loaded.issue, get_format("a4"))
     assert "<script>" not in html and '<img src="file:' not in html
-    rendered = pipeline.render_edition(loaded)
+    rendered = TYPESETTER.render(loaded, get_format("a4"))
     assert rendered.fetches.refused == []
     text = squash(text_of(rendered.pdf))
     assert squash(HOSTILE) in text
@@ -87,7 +88,7 @@ def test_no_file_outside_the_project_and_no_network_during_a_build(tmp_path):
 
     sys.addaudithook(hook)  # hooks cannot be removed; this one stops recording below
     try:
-        result = pipeline.build(path, out_dir=tmp_path / "out")
+        result = TYPESETTER.build(path, out_dir=tmp_path / "out")
     finally:
         recording[0] = False
     assert result.outputs

@@ -11,7 +11,10 @@ import pytest
 
 from editions import OPTIONAL_SECTIONS, sample_data, without, yaml_text
 from pdfcheck import squash, text_of
-from printpost import load, pipeline
+from printpost import load
+from printpost.formats import get_format
+
+from conftest import TYPESETTER
 
 FORMATS = ("a4", "letter", "press", "press-a3", "ereader")
 
@@ -72,7 +75,7 @@ def built(tmp_path_factory):
         folder = tmp_path_factory.mktemp(name)
         source = folder / f"{data['edition']['date']}.yaml"
         source.write_text(yaml_text(data), encoding="utf-8")
-        result = pipeline.build(source, list(formats), folder / "out")
+        result = TYPESETTER.build(source, [get_format(f) for f in formats], folder / "out")
         results[name] = (load.load(source).issue, {
             output.format: (output.path.read_bytes(), output.preflight)
             for output in result.outputs})

@@ -8,6 +8,7 @@ import time
 
 from pdfcheck import squash, text_of
 from printpost import watch
+from printpost.formats import get_format
 
 from conftest import SAMPLES
 
@@ -17,7 +18,7 @@ def test_a_saved_edit_updates_the_pdf_and_previews_the_changed_page(tmp_path):
     shutil.copy(SAMPLES[-1], source)
     events: list[watch.WatchEvent] = []
     stop = threading.Event()
-    thread = threading.Thread(target=watch.watch, args=(source, "a4", tmp_path / "out", events.append),
+    thread = threading.Thread(target=watch.watch, args=(source, get_format("a4"), tmp_path / "out", events.append),
                               kwargs={"poll_seconds": 0.05, "stop": stop.is_set}, daemon=True)
     thread.start()
     try:

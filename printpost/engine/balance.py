@@ -30,13 +30,13 @@ still measures column bottoms, widows and orphans on every edition.
 Taken over: one set of columns (nothing spanning them) with no height of its own, no
 footnotes, `column-fill: balance`, starting on this page or continued from the last; a set
 that runs on to the next page is set as WeasyPrint sets it, columns as high as the page.
-Anything else, or another version of WeasyPrint, is left to WeasyPrint's own layout.
+Anything else is left to WeasyPrint's own layout (and every set, under another version of
+WeasyPrint: engine/patches.py).
 """
 
 from __future__ import annotations
 
 import functools
-import os
 from bisect import bisect_right
 from contextlib import contextmanager
 from math import inf
@@ -45,37 +45,30 @@ from typing import NamedTuple
 TOLERANCE = 0.5  # px: layout arithmetic leaves sub-pixel remainders
 
 
-MIRRORED_VERSION = "70"  # the WeasyPrint whose columns_layout _balanced mirrors
-
-
 @contextmanager
-def balanced_columns(grid: float | None = None):
-    """While inside, WeasyPrint balances columns with this module's search (unless
-    PRINTPOST_BALANCE=weasyprint is set, to compare with WeasyPrint's own). With a `grid`
-    (the baseline grid's line, px), a whole set of columns is made a whole number of grid
-    lines high, so what follows it stays on the grid."""
-    import weasyprint
+def balanced_columns(grid: float | None = None, probe: bool = False):
+    """While inside, WeasyPrint balances columns with this module's search (for WeasyPrint
+    70 only: engine/patches.py). With a `grid` (the baseline grid's line, px), a whole set
+    of columns is made a whole number of grid lines high, so what follows it stays on the
+    grid. `probe`: story columns are laid out again at the height worked out from their
+    lines instead of made from those lines (to compare)."""
     from weasyprint.layout import block
 
-    if (os.environ.get("PRINTPOST_BALANCE") == "weasyprint"
-            or weasyprint.__version__.split(".")[0] != MIRRORED_VERSION):
-        yield
-        return
     weasyprint_layout = block.columns_layout
-    block.columns_layout = functools.partial(_columns_layout, weasyprint_layout, grid)
+    block.columns_layout = functools.partial(_columns_layout, weasyprint_layout, grid, probe)
     try:
         yield
     finally:
         block.columns_layout = weasyprint_layout
 
 
-def _columns_layout(weasyprint_layout, grid, context, box, bottom_space, skip_stack,
+def _columns_layout(weasyprint_layout, grid, probe, context, box, bottom_space, skip_stack,
                     containing_block, page_is_empty, absolute_boxes, fixed_boxes,
                     adjoining_margins, first_letter_style, first_line_style):
     arguments = (context, box, bottom_space, skip_stack, containing_block, page_is_empty,
                  absolute_boxes, fixed_boxes, adjoining_margins, first_letter_style,
                  first_line_style)
-    laid_out = _balanced(*arguments) if _simple(context, box, skip_stack) else None
+    laid_out = _balanced(*arguments, probe=probe) if _simple(context, box, skip_stack) else None
     if laid_out is None:
         return weasyprint_layout(*arguments)
     if grid and not skip_stack:
@@ -108,7 +101,7 @@ def _line_step(style) -> float:
 
 def _balanced(context, box, bottom_space, skip_stack, containing_block, page_is_empty,
               absolute_boxes, fixed_boxes, adjoining_margins, first_letter_style,
-              first_line_style):
+              first_line_style, probe=False):
     """WeasyPrint's columns_layout for one balanced set, or None to leave it to WeasyPrint.
 
     Mirrors weasyprint/layout/column.py (version 70) for this case, with its search for the
@@ -263,8 +256,8 @@ def _balanced(context, box, bottom_space, skip_stack, containing_block, page_is_
         return lines, least, starts, leveled
 
     # Copy that is only lines of text: the height is worked out from its lines laid out
-    # once, and the columns made from those lines (PRINTPOST_BALANCE=probe lays the set out
-    # again at that height instead, to compare).
+    # once, and the columns made from those lines (`probe` lays the set out again at that
+    # height instead, to compare).
     if len(laid_out.columns) > 1 and _narrowable(box) and fixed_height is None:
         # A story near the foot of the page did not fit one column as high as the page
         # allows: laid out again in one column of any height, to be balanced from its lines.
@@ -288,7 +281,7 @@ def _balanced(context, box, bottom_space, skip_stack, containing_block, page_is_
         else:
             width = width_of(count)
     height = sum(map(bottom_of, laid_out.columns)) / count
-    if starts and fixed_height is None and os.environ.get("PRINTPOST_BALANCE") != "probe":
+    if starts and fixed_height is None and not probe:
         columns = _redistributed(laid_out.columns[0], lines, starts,
                                  leveled or [least] * len(starts), width + gap, top)
         laid_out = laid_out._replace(columns=columns)

@@ -3,7 +3,7 @@
 WeasyPrint has no hook for this: the check runs where it splits text into lines and where
 it makes a page (`layout.inline.split_first_line`, `layout.page.make_page` of WeasyPrint
 70, wrapped only inside a render and put back after; any other version is not wrapped and
-runs unbounded, as before). Reading the CPU clock at each split costs far less than a
+runs unbounded, as before: engine/patches.py). Reading the CPU clock at each split costs far less than a
 microsecond, and a runaway layout splits text all the time.
 """
 
@@ -12,9 +12,6 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 from ..limits import Budget, LayoutLimit
-
-SUPPORTED_WEASYPRINT = "70."
-
 
 def _page_text(page_box) -> str:
     """The first run of copy on a page (its running head and folio are in margin boxes)."""
@@ -32,13 +29,8 @@ def _page_text(page_box) -> str:
 @contextmanager
 def enforced(budget: Budget | None):
     """Inside a render: stop the layout once `budget` is spent."""
-    import weasyprint
     from weasyprint.layout import inline, page
 
-    if budget is None or (budget.deadline is None and budget.pages is None) \
-            or not weasyprint.__version__.startswith(SUPPORTED_WEASYPRINT):
-        yield
-        return
     split_first_line, make_page = inline.split_first_line, page.make_page
 
     def split(text, *args, **kwargs):

@@ -21,14 +21,14 @@ to its end, and none whose generated content WeasyPrint has since set anew (a
 cross-reference learning its page number). The copies are the lines a new layout would set,
 at the same places to floating-point rounding: moved rather than placed anew, a word can
 land a millionth of a point away, and the lines follow each other as WeasyPrint stacks them,
-so no rounding adds up down a column. PRINTPOST_LINES=fresh sets every line anew, to compare.
+so no rounding adds up down a column. PRINTPOST_LINES=fresh sets every line anew, to compare
+(engine/patches.py).
 """
 
 from __future__ import annotations
 
 import copy
 import operator
-import os
 from contextlib import contextmanager
 
 HYPHENS = ("\u2010", "-", "\u00ad")  # what a line may end in, hyphenated
@@ -112,9 +112,6 @@ def kept_lines():
     """While inside, a paragraph laid out again as wide as before, from the same place, gets
     copies of its lines (enter after `limited_hyphenation`: its runs are kept as the lines
     are first set)."""
-    if os.environ.get("PRINTPOST_LINES") == "fresh":
-        yield
-        return
     from weasyprint.formatting_structure import boxes
     from weasyprint.layout import block
     from weasyprint.layout.percent import resolve_one_percentage, resolve_percentages

@@ -22,6 +22,7 @@ Its variable-font instancer (0.09 s) likewise: printpost bundles no variable fon
 Anything unexpected (no cache directory, another layout of WeasyPrint's source, cffi
 failing, a cache file that does not read back) and that step is done as WeasyPrint and
 pyphen do it themselves. PRINTPOST_NO_CACHE=1 does that on purpose (tests compare).
+These steps are guarded by what they check, not by WeasyPrint's version (engine/patches.py).
 """
 
 from __future__ import annotations
@@ -52,9 +53,10 @@ def cache_dir() -> Path:
     return Path(base) / "printpost"
 
 
-def import_weasyprint():
-    """`import weasyprint`, quicker when the first import happens here."""
-    if FFI_MODULE in sys.modules or os.environ.get("PRINTPOST_NO_CACHE"):
+def import_weasyprint(cache: bool = True):
+    """`import weasyprint`, quicker when the first import happens here (`cache=False`: as
+    WeasyPrint imports itself, PRINTPOST_NO_CACHE=1)."""
+    if FFI_MODULE in sys.modules or not cache:
         import weasyprint
 
         return weasyprint
