@@ -69,3 +69,38 @@ def test_the_pdf_link_is_the_url_as_written(tmp_path):
             if "/URI" in annotation.get_object().get("/A", {})]
     assert WAYBACK in uris and "https://ex.example/x*" in uris
     assert not any("%3C" in uri or "<em>" in uri for uri in uris)
+
+
+MARKED = "a **strong** word, an *emphasis* and [a link](https://ex.example/l) in the line"
+
+
+def test_markup_in_a_listing_item_stays_in_its_line(tmp_path):
+    """An item's parts (its name, text, address) stack as blocks; the markup inside its copy
+    does not: a **strong** word in a description was set on a line of its own (found by the
+    Hypothesis property test, which reads each paragraph whole)."""
+    from weasyprint.formatting_structure import boxes
+
+    data = YAML(typ="safe").load(small_edition())
+    data["tools"]["items"][0]["description"] = MARKED
+    data["reading"][0]["description"] = MARKED
+    data["trending"]["github"][0]["description"] = MARKED
+    path = tmp_path / "2026-04-19.yaml"
+    path.write_text(_yaml_text(data), encoding="utf-8")
+    rendered = pipeline.Typesetter().render(load.load(path), get_format("a4"),
+                                            keep_document=True)
+    found = []
+
+    def collect(box, in_copy):
+        element = box.element
+        classes = (element.get("class") or "").split() if element is not None else []
+        in_copy = in_copy or "item-text" in classes
+        if in_copy and element is not None and element.tag in ("strong", "em", "a") \
+                and not isinstance(box, boxes.TextBox):
+            found.append((element.tag, type(box).__name__))
+        for child in getattr(box, "children", ()):
+            collect(child, in_copy)
+
+    for page in rendered.document.pages:
+        collect(page._page_box, False)
+    assert len({tag for tag, _ in found}) == 3 and len(found) >= 9
+    assert [(tag, kind) for tag, kind in found if kind != "InlineBox"] == []

@@ -22,6 +22,7 @@ import copy as copy_module
 import datetime as dt
 import io
 import json
+import html
 import os
 import random
 import re
@@ -38,7 +39,7 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from pdfcheck import FOLIO_BAND, place_differences, placed_text, squash
-from printpost import compose, glyphs, load, pipeline
+from printpost import compose, glyphs, load, pipeline, wordbreaks
 from printpost.engine.patches import EngineOptions
 from printpost.formats import get_format
 from printpost.models import FIRST_ISSUE_DATE, Issue, issue_number
@@ -381,22 +382,26 @@ _ARABIC_SOFT_HYPHEN = re.compile("[\u0600-\u06ff]\u00ad+[\u0600-\u06ff]")
 
 
 def layout_text(document) -> str:
-    """The text of every text box WeasyPrint laid out, in the order of the box tree (the
-    copy's logical order), running heads and feet left out."""
+    """The text of every text box WeasyPrint laid out, running heads and feet left out, in
+    the order of the box tree (the copy's logical order), each block's lines together: a
+    paragraph that runs on to the next page reads whole, although on that page boxes set
+    before it in the tree (a contents box beside its columns) come first."""
     from weasyprint.formatting_structure import boxes
 
-    parts = []
+    blocks: dict[int, list[str]] = {}  # a block element's text, from every page it is on
 
-    def walk(box):
+    def walk(box, block):
         if isinstance(box, boxes.TextBox):
-            parts.append(box.text)
+            blocks.setdefault(id(block), []).append(box.text)
         elif not isinstance(box, boxes.MarginBox):
+            if isinstance(box, boxes.BlockContainerBox) and box.element is not None:
+                block = box.element
             for child in getattr(box, "children", ()):
-                walk(child)
+                walk(child, block)
 
     for page in document.pages:
-        walk(page._page_box)
-    return " ".join(parts)
+        walk(page._page_box, None)
+    return " ".join(" ".join(parts) for parts in blocks.values())
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -498,10 +503,22 @@ def missing_copy(issue: Issue, text: str, *, pdf: bool = False, marks: bool = Tr
     for field, paragraph_text in _paragraphs(issue):
         plain = compose.plain(paragraph_text)
         found = plain.split()
-        pieces = {found[0], found[-1]} | (set() if pdf else {plain})
+        if pdf:
+            # A very long word gets break opportunities (wordbreaks.py) and may run over a
+            # page, whose other boxes are drawn before the rest of it: the paragraph starts
+            # with its first word's first run and ends with its last word's last run.
+            pieces = {_runs(found[0])[0], _runs(found[-1])[-1]}
+        else:
+            pieces = {found[0], found[-1], plain}
         missing += [f"{field} {piece[:60]!r}" for piece in sorted(pieces)
                     if absent(piece, plain)]
     return missing
+
+
+def _runs(word: str) -> list[str]:
+    """`word` cut where compose gives it added break opportunities (wordbreaks.py)."""
+    marked = wordbreaks.break_long_runs(html.escape(word, quote=False))
+    return html.unescape(marked).split(wordbreaks.BREAK)
 
 
 def _class_of(box) -> str:
