@@ -19,6 +19,7 @@ import datetime as dt
 import glob
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -150,9 +151,20 @@ def _stories(issue) -> list[dict]:
     return stories
 
 
+# RFC 4151's DNSname: ASCII letters, digits and inner hyphens, in labels joined by dots.
+_TAG_AUTHORITY = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*")
+
+
 def _tag(subscribe_url: str, specific: str) -> str:
-    """A stable Atom id (RFC 4151 tag URI) under the paper's own domain."""
-    host = urlsplit(subscribe_url).hostname or "printpost.invalid"
+    """A stable Atom id (RFC 4151 tag URI) under the paper's own domain, its name in ASCII
+    (IDNA: a tag URI holds no other letters); printpost.invalid for an IPv6 host."""
+    host = (urlsplit(subscribe_url).hostname or "").removesuffix(".")
+    try:
+        host = host.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        host = ""
+    if not _TAG_AUTHORITY.fullmatch(host):
+        host = "printpost.invalid"
     return f"tag:{host},{first_issue_date().isoformat()}:{specific}"
 
 

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 # not), and control characters.
 _NOT_IN_URL = re.compile(r"[\s<>\"'\\\x00-\x1f\x7f-\x9f]")
 _HOST_LABEL = re.compile(r"(?!-)[^\W_](?:[^\W_]|-){0,62}(?<!-)")
+_NUMBER_LABEL = re.compile(r"[0-9]+|0[xX][0-9A-Fa-f]*")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 NEEDS = "needs http:// or https:// and a host"
@@ -68,9 +69,42 @@ def problem(url: str) -> str | None:
     labels = host.removesuffix(".").split(".")
     if len(host) > 253 or not all(_HOST_LABEL.fullmatch(label) for label in labels):
         return "has a host that is not a name of letters, digits, hyphens and dots"
-    if all(label.isdigit() for label in labels):
+    if problem := _international(labels):
+        return problem
+    if all(label.isdigit() for label in labels) or _NUMBER_LABEL.fullmatch(labels[-1]):
+        # A host whose last label is a number is an IPv4 address to a browser (the WHATWG URL
+        # standard's "ends in a number"): https://news.123/ is no link anywhere.
         try:
             ipaddress.IPv4Address(host.removesuffix("."))
         except ValueError:
-            return "has a host that is not an IPv4 address (four numbers from 0 to 255)"
+            if all(label.isdigit() for label in labels):
+                return "has a host that is not an IPv4 address (four numbers from 0 to 255)"
+            return (f"has a host that ends in a number (.{labels[-1][:10]}), which browsers "
+                    "read as an IPv4 address; end it in a name (….example) or write four "
+                    "numbers from 0 to 255")
+    return None
+
+
+def _international(labels: list[str]) -> str | None:
+    """What a browser would refuse in the host's labels of other letters than a–z: checked
+    by the idna library (IDNA 2008 with UTS #46 mapping, as browsers map a host), which
+    knows the rules for right-to-left labels (RFC 5893) and the letters a domain may hold."""
+    from . import messages
+
+    for label in labels:
+        if label.isascii():
+            continue
+        import idna  # only for international names
+
+        try:
+            idna.encode(label, uts46=True)
+        except idna.IDNABidiError:
+            return (f"has a host whose part {messages.excerpt(label)} mixes left-to-right and "
+                    "right-to-left letters or starts with a right-to-left digit, which browsers "
+                    "refuse; write each part between dots in one script, starting with a letter")
+        except (idna.IDNAError, UnicodeError) as error:
+            reason = str(error).rstrip(".")
+            reason = reason[:1].lower() + reason[1:]
+            return (f"has a host whose part {messages.excerpt(label)} is not a name browsers "
+                    f"accept ({messages.excerpt(reason, 60)[1:-1]})")
     return None

@@ -72,6 +72,17 @@ BAD_FILES = {
                     "has a [ without its ] (an IPv6 host is written [2001:db8::1])"),
     "bad-port": (GOOD.replace("url: https://aimorningpost.example/", "url: https://aimorningpost.example:99999/"),
                  "subscribe.url", 153, "has a port that is not a number from 1 to 65535"),
+    "host-ending-in-a-number": (GOOD.replace("url: https://aimorningpost.example/", "url: https://aimorningpost.123/"),
+                                "subscribe.url", 153,
+                                "has a host that ends in a number (.123), which browsers read as an "
+                                "IPv4 address; end it in a name (….example) or write four numbers "
+                                "from 0 to 255"),
+    "host-mixing-directions": (GOOD.replace("url: https://aimorningpost.example/", "url: https://aimorningpostب.example/"),
+                               "subscribe.url", 153,
+                               "has a host whose part 'aimorningpostب' mixes left-to-right and "
+                               "right-to-left letters or starts with a right-to-left digit, which "
+                               "browsers refuse; write each part between dots in one script, "
+                               "starting with a letter"),
     "bad-link-in-copy": (GOOD.replace("review of optimization", "review of [optimization](www.example.com)"),
                          "reading[0].description", 142,
                          "the link [optimization](…) needs http:// or https:// and a host: write "
