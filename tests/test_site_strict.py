@@ -136,11 +136,12 @@ hostile_urls = st.builds(
 SITE_FIELDS = ("edition.title", "edition.tagline", "edition.motto", "edition.location",
                "lead.headline", "lead.dek", "deep_dive.headline", "subscribe.headline",
                "subscribe.blurb", "subscribe.call_to_action", "subscribe.scan_label")
-# Optional parts, left out or kept.
+# Optional parts, left out or kept (whole sections too: editions as they come).
 OPTIONAL = ("edition.title", "edition.tagline", "edition.motto", "edition.issue", "lead.kicker",
             "deep_dive.kicker", "deep_dive.label", "deep_dive.pull_quote", "opinion.title",
             "tools.intro", "subscribe.headline", "subscribe.call_to_action",
-            "subscribe.scan_label", "movers")
+            "subscribe.scan_label", "movers", "opinion", "tools", "trending", "reading",
+            "subscribe")
 BASE = YAML(typ="safe", pure=True).load(small_edition())  # tests/editions.py: one item a section
 
 
@@ -173,25 +174,30 @@ def site_edition(draw, day: dt.date, refused: bool = False) -> dict:
         *parents, last = path.split(".")
         holder = data
         for parent in parents:
-            holder = holder[parent]
+            holder = holder.get(parent, {})
         holder.pop(last, None)
-    column, reading = data["opinion"]["columns"][0], data["reading"][0]
-    data["opinion"]["columns"] = [{**column, "headline": draw(_site_copy("headline"))}
-                                  for _ in range(draw(st.integers(1, 4)))]
-    data["reading"] = [{**reading, "title": draw(_site_copy("headline"))}
-                       for _ in range(draw(st.integers(1, 3)))]
-    for path in SITE_FIELDS:
+    if "opinion" in data:
+        column = data["opinion"]["columns"][0]
+        data["opinion"]["columns"] = [{**column, "headline": draw(_site_copy("headline"))}
+                                      for _ in range(draw(st.integers(1, 4)))]
+    if "reading" in data:
+        reading = data["reading"][0]
+        data["reading"] = [{**reading, "title": draw(_site_copy("headline"))}
+                           for _ in range(draw(st.integers(1, 3)))]
+    printed = [path for path in SITE_FIELDS if path.split(".")[0] in data]
+    for path in printed:
         kind = ("label" if path.startswith("edition.") or path.endswith(("_action", "_label"))
                 else "dek" if path.endswith("dek") else "blurb" if path.endswith("blurb")
                 else "headline")
         if draw(st.booleans()):
             _set(data, path, draw(_site_copy(kind)))
-    if draw(st.booleans()):
+    if "subscribe" in data and draw(st.booleans()):
         data["subscribe"]["url"] = draw(hostile_urls)
     if refused:  # a character or link load refuses, where the site would print it
-        path, bad, at = draw(st.tuples(
-            st.sampled_from([*SITE_FIELDS, "opinion.columns[0].headline", "reading[0].title"]),
-            st.sampled_from(REFUSED), st.integers(0, 80)))
+        printed += [path for path in ("opinion.columns[0].headline", "reading[0].title")
+                    if path.split(".")[0] in data]
+        path, bad, at = draw(st.tuples(st.sampled_from(printed), st.sampled_from(REFUSED),
+                                       st.integers(0, 80)))
         holder, key = _holder(data, path)
         text = (holder.get(key) if isinstance(holder, dict) else holder[key]) or "x"
         _set(data, path, f"{text[:at]}{bad}{text[at:]}")
@@ -270,33 +276,67 @@ def check_link(site_dir: Path, page: Path, url: str, outside: set[str], base: st
         assert parts.fragment in ids, f"{page.name}: {url!r} names no id of {target.name}"
 
 
+def search_index(site_dir: Path) -> list[dict]:
+    """search-index.js: one assignment of strict JSON (no NaN, no duplicate keys)."""
+    text = (site_dir / "search-index.js").read_text(encoding="utf-8")
+    comment, assignment = text.split("\n", 1)
+    assert comment.startswith("// ") and assignment.startswith("window.printpostSearch = ")
+    assert assignment.endswith(";\n")
+
+    def no_duplicates(pairs):
+        keys = [key for key, _ in pairs]
+        assert len(keys) == len(set(keys)), keys
+        return dict(pairs)
+
+    def no_constant(name):
+        raise AssertionError(f"search-index.js holds {name}, which JSON does not")
+
+    return json.loads(assignment.removeprefix("window.printpostSearch = ").removesuffix(";\n"),
+                      object_pairs_hook=no_duplicates, parse_constant=no_constant)
+
+
 def check_site(site_dir: Path, issues: dict[str, models.Issue], base_url: str | None) -> None:
-    """The feed and every page, read strictly; `issues` are the editions on the site, by date."""
-    outside = {issue.subscribe.url for issue in issues.values()}
-    newest = issues[max(issues)]
-    paper = newest.edition.title  # the site is the newest edition's paper
+    """The feed, the search index and every page, read strictly; `issues` are the editions on
+    the site, by date."""
+    plain = compose.plain
+    outside = {issue.subscribe.url for issue in issues.values() if issue.subscribe}
+    newest_first = [issues[day] for day in sorted(issues, reverse=True)]
+    paper = newest_first[0].edition  # the site is the newest edition's paper
+    subscribe = next((issue.subscribe for issue in newest_first if issue.subscribe), None)
 
     feed = strict_feed(site_dir / "feed.xml")
     base = base_url.rstrip("/") + "/" if base_url else ""
     assert feed.tag == f"{ATOM}feed"
-    assert feed.findtext(f"{ATOM}title") == paper
-    assert feed.findtext(f"{ATOM}subtitle") == newest.edition.tagline
+    assert feed.findtext(f"{ATOM}title") == paper.title
+    assert feed.findtext(f"{ATOM}subtitle") == paper.tagline
     ids = [feed.findtext(f"{ATOM}id")]
     entries = feed.findall(f"{ATOM}entry")
     assert len(entries) == len(issues)
-    for entry, day in zip(entries, sorted(issues, reverse=True)):
-        issue = issues[day]
+    for entry, issue in zip(entries, newest_first):
         ids.append(entry.findtext(f"{ATOM}id"))
         assert entry.findtext(f"{ATOM}title") == (
-            f"No. {issue.edition.number}, {issue.edition.long_date}: "
-            f"{compose.plain(issue.lead.headline)}")
-        assert entry.findtext(f"{ATOM}summary") == compose.plain(issue.lead.dek)
+            f"No. {issue.edition.number}, {issue.edition.long_date}: {plain(issue.lead.headline)}")
+        assert entry.findtext(f"{ATOM}summary") == plain(issue.lead.dek)
     for link in feed.iter(f"{ATOM}link"):
         check_link(site_dir, site_dir / "feed.xml", link.get("href"), outside, base)
     assert len(set(ids)) == len(ids), ids
     for atom_id in ids:
         assert (TAG_URI.fullmatch(atom_id) or base and atom_id == f"{base}feed.xml"), (
             f"Atom id {atom_id!r} is not a tag URI (RFC 4151)")
+
+    index = search_index(site_dir)
+    assert [edition["issue"] for edition in index] == [i.edition.number for i in newest_first]
+    stories = {}
+    for edition, issue in zip(index, newest_first):
+        lead = edition["stories"][0]
+        assert lead["headline"] == plain(issue.lead.headline)
+        assert lead["text"].startswith(plain(issue.lead.dek))
+        printed = [issue.lead.headline, issue.deep_dive.headline,
+                   *(column.headline for column in (issue.opinion.columns if issue.opinion else [])),
+                   *(item.title for item in (issue.reading.items if issue.reading else []))]
+        assert {plain(h) for h in printed} <= {story["headline"] for story in edition["stories"]}
+        for story in edition["stories"]:
+            stories[(edition["page"], story["id"])] = story
 
     pages = [site_dir / "index.html", *sorted((site_dir / "editions").glob("*.html"))]
     assert len(pages) == 1 + len(issues)
@@ -310,24 +350,31 @@ def check_site(site_dir: Path, issues: dict[str, models.Issue], base_url: str | 
         texts = {}
         for element in tree.iter():
             texts.setdefault(element.get("class"), []).append(text_of(element))
-        assert texts["masthead-tagline"] == [newest.edition.tagline]
-        subscribe = newest.subscribe
-        assert texts["subscribe"][0].split() == (
-            f"{compose.plain(subscribe.headline)} {compose.plain(subscribe.blurb)} "
-            f"{subscribe.call_to_action} · {subscribe.scan_label}").split()
+        assert texts["masthead-tagline"] == [paper.tagline]
+        if subscribe:
+            assert texts["subscribe"][0].split() == (
+                f"{plain(subscribe.headline)} {plain(subscribe.blurb)} "
+                f"{subscribe.call_to_action} · {subscribe.scan_label}").split()
+        else:
+            assert "subscribe" not in texts
         if page.name == "index.html":
-            assert text_of(title) == paper
-            assert texts["edition-headline"] == [compose.plain(issues[day].lead.headline)
-                                                 for day in sorted(issues, reverse=True)]
+            assert text_of(title) == paper.title
+            assert texts["edition-headline"] == [plain(i.lead.headline) for i in newest_first]
             continue
         issue = issues[page.name[:10]]
         assert text_of(title) == (f"No. {issue.edition.number}, {issue.edition.long_date} — "
-                                  f"{paper}")
+                                  f"{paper.title}")
         [h1] = tree.iter(f"{HTML}h1")
-        assert text_of(h1) == compose.plain(issue.lead.headline)
-        assert texts["dek"] == [compose.plain(issue.lead.dek)]
-        assert texts["contents"][0].split() == " ".join(
-            compose.plain(headline) for headline in issue.headlines()[1:-1]).split()
+        assert text_of(h1) == plain(issue.lead.headline)
+        assert texts["dek"] == [plain(issue.lead.dek)]
+        # Each story in the contents is the search index's, which the search links to.
+        page_key = f"editions/{page.name}"
+        listed = [element for element in tree.iter(f"{HTML}li") if element.get("id")]
+        assert {h1.get("id"), *(li.get("id") for li in listed)} == {
+            story_id for key, story_id in stories if key == page_key}
+        for li in listed:
+            story = stories[(page_key, li.get("id"))]
+            assert text_of(li) == f"{story['section']} {story['headline']}"
 
 
 def make_site(directory: Path, files: list[tuple[str, str]], base_url: str | None = None):
