@@ -69,7 +69,7 @@ class _Report:
         return "preflight: stand-in"
 
 
-def _typeset(loaded, format_name, **options):
+def _typeset(typesetter, loaded, fmt, **options):
     return render.Rendered(pdf_bytes=EDITION_PDF, pages=2, fetches=render.FetchLog()), _Report()
 
 
@@ -82,7 +82,7 @@ def _render_front(html, **options):
 @pytest.fixture(scope="module", autouse=True)
 def no_rendering():
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(pipeline, "typeset", _typeset)
+        patch.setattr(pipeline.Typesetter, "typeset", _typeset)
         patch.setattr(render, "render", _render_front)  # only archive.render_front calls it here
         yield
 
