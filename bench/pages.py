@@ -48,7 +48,7 @@ def _set(task: tuple[str, str, str, str | None]) -> dict:
     m = report.measurements
     failing = sorted({f.check for f in report.errors if f.check in PAGE_CHECKS})
     return {"edition": name, "format": format_name, "pages": report.pages,
-            "passes": m["copyfit_passes"], "seconds": round(seconds, 2),
+            "passes": m["layout_passes"], "seconds": round(seconds, 2),
             "fill_pct": [page["fill_pct"] for page in m["pages"]],
             "whole_boxes_split": m["whole_boxes_split"], "stranded_heads": m["stranded_heads"],
             "listing_spread_lines": max(page["listing_spread_lines"] for page in m["pages"]),

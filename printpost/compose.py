@@ -140,14 +140,19 @@ CONTENTS = ("deep-dive", "opinion", "tools", "trending", "movers", "reading")
 JUMP_PAGES = ("lead", "lead-jump")
 
 
+NO_PLAN = {"tier": 0, "ad_style": "box", "inside_strip": False, "side_chart": None, "side_bars": 0, "band_charts": [],
+           "band_bars": 0}  # the layout as the format's stylesheets set it
+
+
 def compose(issue: Issue, fmt: Format, contents: dict[str, int] | None = None,
-            jump=None) -> str:
+            jump=None, page_plan: dict | None = None) -> str:
     """The edition as one HTML document for the given print format.
 
     `contents` gives the page of each section in CONTENTS, printed in "Inside Today".
     They are measured from a layout and passed in (pipeline.Typesetter.render), not left to
     CSS target-counter(): that makes WeasyPrint lay the front page out two more times.
     `jump` (a jumps.Jump) cuts the lead where the front page ends; the rest is continued.
+    `page_plan` (planner.template_options) sets the sizes, charts and house ad it chose.
     """
     lead_front, lead_rest = (split_lead(issue.lead.body, jump) if jump
                              else (issue.lead.body, []))
@@ -167,6 +172,7 @@ def compose(issue: Issue, fmt: Format, contents: dict[str, int] | None = None,
         # "Inside Today" points inside: not printed when all it would list is on the front.
         inside_today=any(contents.get(name, 1) > 1 for name in listed),
         present={name for name in type(issue).model_fields if issue.present(name)},
+        page_plan=page_plan or NO_PLAN,
     )
 
 

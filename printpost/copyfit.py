@@ -32,39 +32,14 @@ def selector_for(target: str) -> str:
     return f"#{target} .story-body p, #{target} p"
 
 
-# Sections that start a page of their own in a fixed-length edition (layouts/formats/
-# press.css), in the order they give it up when the edition runs over its page count:
-# opinion joins the inside page before it, then the subscribe box the back page's listings.
-FOLDS = ("opinion", "subscribe")
-# The pages of a fixed-length edition after the front page, by the sections each holds (the
-# listings are set together): a page whose sections the edition leaves out is not planned,
-# so an edition without a subscribe box has no back page rather than a blank one.
-PLANNED_PAGES = (("opinion",), ("tools", "trending", "movers", "reading"), ("subscribe",))
-
-
-def target_pages(fmt, issue) -> int | None:
-    """The page count of this edition in a fixed-length format (None: any length)."""
-    if not fmt.target_pages:
-        return None
-    left_out = sum(1 for page in PLANNED_PAGES if not any(map(issue.present, page)))
-    return max(fmt.target_pages - left_out, 1)
-
-
-def folds(issue) -> tuple[str, ...]:
-    """The sections of FOLDS this edition prints, in folding order."""
-    return tuple(name for name in FOLDS if issue.present(name))
-
-
 def stylesheet(steps: dict[str, int], nudges: dict[str, float] | None = None,
-               frames: dict[str, float] | None = None, legs: dict[str, int] | None = None,
-               folds: tuple[str, ...] = ()) -> str:
+               frames: dict[str, float] | None = None, legs: dict[str, int] | None = None) -> str:
     """CSS for the chosen step of each target, the grid nudge (px) of each section, the
-    whole-line height (px) of each column block, the column count of narrowed stories and
-    the sections that no longer start a page."""
+    whole-line height (px) of each column block and the column count of narrowed stories."""
     rules = [(selector_for(target), *STEPS[index]) for target, index in sorted(steps.items())]
     return environment().get_template("copyfit.css.j2").render(
         rules=rules, nudges=sorted((nudges or {}).items()), frames=sorted((frames or {}).items()),
-        legs=sorted((legs or {}).items()), folds=folds)
+        legs=sorted((legs or {}).items()))
 
 
 def next_legs(legs: dict[str, int], steps: dict[str, int], findings) -> dict[str, int]:

@@ -33,7 +33,9 @@ class Format:
     bleed: str = "0mm"
     crop_marks: bool = False
     pdf_variant: str | None = None
-    target_pages: int | None = None
+    # The page counts an edition may have (the planner picks the fewest the copy fits; None:
+    # as many as it takes). A press prints in sheets of 2 or 4 pages.
+    page_counts: tuple[int, ...] | None = None
     rules: str | None = None  # whose layouts/formats/<rules>.css to use; default: its own name
     # Where the front page's contents usually point: the first guess, before a layout of
     # this format has been measured by the typesetter (pipeline.Typesetter.render).
@@ -57,6 +59,8 @@ class Format:
     # --max-pages override them.
     layout_seconds: float | None = None
     max_pages: int | None = None
+    # The fewest columns a short listing is set in (each wider): fewer would be too wide.
+    listing_min_columns: int = 2
 
     @property
     def stylesheet(self) -> str | None:
@@ -75,8 +79,8 @@ def formats() -> dict[str, Format]:
         unknown = set(values) - known
         if unknown:
             raise ValueError(f"layouts/formats.toml [{name}]: unknown keys {sorted(unknown)}")
-        if "measure_chars" in values:
-            values = {**values, "measure_chars": tuple(values["measure_chars"])}
+        values = {key: tuple(value) if key in ("measure_chars", "page_counts") else value
+                  for key, value in values.items()}
         result[name] = Format(name=name, **values)
     return result
 

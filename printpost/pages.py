@@ -3,9 +3,10 @@
 Per page and per grid column of the page's text area:
 
 - fill: the share of the text area covered by content (lines, images, boxes with a tint or
-  a frame), gaps of up to `fill_gap_lines` between pieces counted as covered (the space
-  between paragraphs and stories is part of the design, a white hole is not); what is left
-  blank at a column's foot, in lines;
+  a frame, a listing column from its first item to its last), gaps of up to
+  `fill_gap_lines` between pieces counted as covered (the space between paragraphs and
+  stories is part of the design, a white hole is not); what is left blank at a column's
+  foot, in lines;
 - boxes that must stay whole (a subscribe box, a fact box, a listing item, a pull quote)
   found on two pages or in two columns;
 - a section head, with what is set with it (kicker, dek, byline, a listing's intro), ending a
@@ -34,9 +35,12 @@ NOT_TEXT_CLASSES = {"headline", "kicker", "byline", "dek", "section-head", "list
                     "jump-line", "item-name", "item-meta", "item-url", "number", "stars"}
 
 
+STRIPS = 4  # each grid column is measured in this many strips (copy set off the grid too)
+
+
 @dataclass
 class Column:
-    """One grid column of a page's text area."""
+    """A strip of one grid column of a page's text area."""
 
     left: float
     right: float
@@ -89,8 +93,9 @@ class PageMeasure:
         self.whole: dict[object, str] = {}
         # leaf blocks in document order: (element, page, column key, head group or None)
         self.flow: list[tuple[object, int, object, bool]] = []
-        self.text_lines: dict[tuple, list[int]] = defaultdict(list)  # column → chars per line
         self.text_page: dict[tuple, int] = {}
+        self.text_frames: dict[tuple, tuple[float, float]] = {}  # column → (width, type size)
+        self.advances: dict[float, list[float]] = defaultdict(lambda: [0.0, 0])  # size → px, chars
         self.listing_sets: dict[object, bool] = {}
 
     def run(self) -> list[PageFigures]:
@@ -102,7 +107,11 @@ class PageMeasure:
             self._walk(page_box, [], number, columns, None, figures)
             top = page_box.content_box_y()
             bottom = top + page_box.height
-            figures.columns = [self._column_figures(column, top, bottom) for column in columns]
+            strips = [self._column_figures(column, top, bottom) for column in columns]
+            figures.columns = [
+                {"fill_pct": round(statistics.fmean(s["fill_pct"] for s in group), 1),
+                 "blank_foot_lines": max(s["blank_foot_lines"] for s in group)}
+                for group in (strips[i:i + STRIPS] for i in range(0, len(strips), STRIPS))]
             figures.fill_pct = round(statistics.fmean(c["fill_pct"] for c in figures.columns), 1)
             self.figures.append(figures)
         self._splits()
@@ -120,8 +129,10 @@ class PageMeasure:
         gutter = _length_px(self.fmt.gutter) if count > 1 else 0.0
         left, width = page_box.content_box_x(), page_box.width
         step = (width - (count - 1) * gutter) / count
-        return [Column(left + i * (step + gutter), left + i * (step + gutter) + step)
-                for i in range(count)]
+        strip = step / STRIPS
+        return [Column(left + i * (step + gutter) + j * strip,
+                       left + i * (step + gutter) + (j + 1) * strip)
+                for i in range(count) for j in range(STRIPS)]
 
     def _cover(self, columns: list[Column], box) -> None:
         x0, y0 = box.border_box_x(), box.border_box_y()
@@ -132,6 +143,13 @@ class PageMeasure:
             overlap = min(x1, column.right) - max(x0, column.left)
             if overlap >= min(x1 - x0, column.right - column.left) / 2:
                 column.covered.append((y0, y1))
+
+    def _cover_span(self, columns: list[Column], box, top: float, bottom: float) -> None:
+        x0, x1 = box.border_box_x(), box.border_box_x() + box.border_width()
+        for column in columns:
+            overlap = min(x1, column.right) - max(x0, column.left)
+            if overlap >= min(x1 - x0, column.right - column.left) / 2 and bottom > top:
+                column.covered.append((top, bottom))
 
     def _column_figures(self, column: Column, top: float, bottom: float) -> dict:
         gap = self.fmt.fill_gap_lines * self.line + 1
@@ -171,6 +189,8 @@ class PageMeasure:
             if role:
                 self.whole.setdefault(element, role)
                 self.places[element].append((page, id(column) if column is not None else None))
+                if role == "listing item":
+                    self._cover(columns, box)  # one piece, its indent and number included
         if isinstance(box, b.LineBox):
             return
         leaf = isinstance(box, b.BlockContainerBox) and box.children and all(
@@ -186,6 +206,13 @@ class PageMeasure:
             self._cover(columns, box)
         if box.style["column_count"] != "auto" and self._is_listing_set(box, classes):
             self._listing_set(box, page, figures)
+            # A listing column is one piece of copy from its first item to its last: the
+            # space between its items (spread to end the columns level) is its own.
+            for child in box.children:
+                if getattr(child, "element", None) is box.element and child.children:
+                    first, last = child.children[0], child.children[-1]
+                    self._cover_span(columns, child, first.position_y,
+                                     self._bottom(child) or _bottom_of(last))
         for child in getattr(box, "children", ()):
             self._walk(child, path + [box], page, columns, column, figures)
 
@@ -217,9 +244,14 @@ class PageMeasure:
             key = (page, id(column))
         else:  # text outside columns: its frame is its block's place and width
             key = (page, round(box.content_box_x()), round(box.width))
+        size = round(box.style["font_size"], 1)
         self.text_page[key] = page
+        self.text_frames[key] = (max(box.width, self.text_frames.get(key, (0, 0))[0]), size)
         for line in lines[:-1]:  # a paragraph's last line is short by nature
-            self.text_lines[key].append(len(line_text(line).strip()))
+            chars = len(line_text(line).strip())
+            if chars:
+                self.advances[size][0] += sum(child.margin_width() for child in line.children)
+                self.advances[size][1] += chars
 
     def _listing_set(self, box, page, figures) -> None:
         """Listing columns' bottoms (each column's last piece), a set of columns at a time."""
@@ -292,17 +324,20 @@ class PageMeasure:
             index += 1
 
     def _measures(self) -> None:
+        """A text column's measure: how many characters of its type (their mean width over
+        every full line of that type in the edition) its width holds, as a setter counts it."""
         low, high = self.fmt.measure_chars
-        for key, counts in self.text_lines.items():
-            if not counts:
+        for key, (width, size) in self.text_frames.items():
+            px, count = self.advances.get(size, (0.0, 0))
+            if not count:
                 continue
-            chars = round(statistics.median(counts))
+            chars = round(width * count / px)
             page = self.text_page[key]
             figures = self.figures[page - 1]
             figures.measure_chars = ([min(figures.measure_chars[0], chars),
                                       max(figures.measure_chars[1], chars)]
                                      if figures.measure_chars else [chars, chars])
-            if len(counts) >= 2 and not low <= chars <= high:
+            if not low <= chars <= high:
                 self.add("measure", page, f"a text column set {chars} characters wide "
                          f"(between {low} and {high})", "")
 
@@ -315,6 +350,10 @@ class PageMeasure:
                 which = "the last page" if figures.page == last else "the page"
                 self.add("page-fill", figures.page, f"{which} is {figures.fill_pct:.0f} % filled "
                          f"(at least {least} %)", "")
+
+
+def _bottom_of(box) -> float:
+    return box.position_y + box.margin_height()
 
 
 def _painted(box) -> bool:

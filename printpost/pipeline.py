@@ -49,16 +49,23 @@ class Typesetter:
 
     It holds what it learns from one edition for the next (the pages the front page's
     contents last pointed to, per format: the first guess for the next edition, copyfit
-    pass or save), and the engine's options, which the caller reads at its edge
-    (`EngineOptions.from_environment()`); formats travel as their profiles."""
+    pass or save; the page plan and jump chosen for an edition, which the same edition set
+    again starts from, skipping the passes that chose them), and the engine's options,
+    which the caller reads at its edge (`EngineOptions.from_environment()`); formats travel
+    as their profiles."""
+
+    MOST_PLANS = 64  # page plans kept (by edition data, format and extra CSS)
+    MAX_PLAN_PASSES = 6  # measured passes the page plan may take, the first included (short
+    # copy takes the most: a pass per size tier, then one for the chart band)
 
     def __init__(self, options: EngineOptions = EngineOptions()):
         self.options = options
         self._last_contents: dict[str, dict[str, int]] = {}
+        self._plans: dict[tuple, tuple] = {}
 
     def render(self, loaded: load.LoadedIssue, fmt: Format, *, keep_document: bool = False,
                stylesheets: tuple[str, ...] = (), archival: bool = False, jump=None,
-               write: bool = True, budget=None):
+               write: bool = True, budget=None, page_plan=None):
         """The edition in one format, rendered but not written (`budget`: limits.Budget).
 
         The contents box prints the pages its sections are on: set with a guess, measured,
@@ -75,7 +82,7 @@ class Typesetter:
             options.update(pdf_variant=ARCHIVAL_VARIANT, attachments=[_source_attachment(loaded)])
         contents = self._last_contents.get(fmt.name) or fmt.contents_guess or {}
         for _ in range(3):
-            html = compose.compose(loaded.issue, fmt, contents, jump)
+            html = compose.compose(loaded.issue, fmt, contents, jump, page_plan)
             rendered = render.render(html, **options)
             measured = {name: rendered.anchor_pages[name]
                         for name in (*compose.CONTENTS, *(compose.JUMP_PAGES if jump else ()))
@@ -89,30 +96,33 @@ class Typesetter:
         raise render.RenderError("the contents' page numbers do not settle")
 
     def measure(self, loaded: load.LoadedIssue, fmt: Format, stylesheets: tuple[str, ...],
-                jump=None, archival: bool = False, budget=None):
+                jump=None, archival: bool = False, budget=None, page_plan=None):
         """One measured pass, laid out but not drawn (only the pass that is kept ever is):
-        (render.Rendered, preflight.Report)."""
-        from . import copyfit, jumps, preflight
+        (render.Rendered, preflight.Report, planner.Geometry)."""
+        from . import jumps, planner, preflight
 
         rendered = self.render(loaded, fmt, keep_document=True, stylesheets=stylesheets,
-                               jump=jump, write=False, archival=archival, budget=budget)
+                               jump=jump, write=False, archival=archival, budget=budget,
+                               page_plan=page_plan)
         missing = [str(m) for m in glyphs.missing_glyphs(loaded.issue)]
-        report = preflight.preflight(rendered.document, fmt, missing_glyphs=missing,
-                                     target_pages=copyfit.target_pages(fmt, loaded.issue))
-        # A format with a fixed page count keeps the lead to its share of the front page.
+        report = preflight.preflight(rendered.document, fmt, missing_glyphs=missing)
+        # A format that keeps the lead to its share of the front page jumps the rest.
         if jump is None and fmt.lead_front_lines:
             jump = jumps.measure(rendered.document, fmt.lead_front_lines)
         report.measurements["jump"] = None if jump is None else dataclasses.asdict(jump)
+        geometry = planner.Geometry.of(rendered.document, fmt, line_height_px(fmt))
+        geometry.fills = tuple(page["fill_pct"] for page in report.measurements["pages"])
         rendered.document = None  # the layout tree is large; the report keeps what matters
-        return rendered, report
+        return rendered, report, geometry
 
     def typeset(self, loaded: load.LoadedIssue, fmt: Format, *,
                 stylesheets: tuple[str, ...] = (), fit: bool = True, archival: bool = False,
                 limits=None):
-        """Render, preflight and copyfit: (render.Rendered, preflight.Report) of the best
-        pass. `archival`: as PDF/A-3b with the issue data embedded, set exactly as the print
-        PDF. Every pass together keeps within the format's layout limits (`limits`, a
-        limits.Limits, overrides them); past them, a render.RenderError names the field."""
+        """Render, plan the pages, preflight and copyfit: (render.Rendered, preflight.Report)
+        of the best pass. `archival`: as PDF/A-3b with the issue data embedded, set exactly
+        as the print PDF. Every pass together keeps within the format's layout limits
+        (`limits`, a limits.Limits, overrides them); past them, a render.RenderError names
+        the field."""
         from . import render
         from .limits import LayoutLimit, Limits, describe
 
@@ -122,39 +132,53 @@ class Typesetter:
         except LayoutLimit as stopped:
             raise render.RenderError(f"{fmt.name}: {describe(stopped, loaded.issue)}") from None
 
+    def _plan_key(self, loaded, fmt, stylesheets, archival) -> tuple:
+        return (loaded.issue.model_dump_json(), fmt.name, tuple(stylesheets), archival)
+
     def _typeset(self, loaded, fmt, stylesheets, fit, archival, budget):
-        from . import copyfit, jumps, preflight
+        from . import copyfit, jumps, planner, preflight
 
         line_height = line_height_px(fmt)
+        edition_charts = planner.charts(loaded.issue)
+        plan, jump = planner.Plan(), None
+
+        def once(*extra):
+            """A pass with the page plan and the jump chosen so far, and `extra` CSS."""
+            return self.measure(loaded, fmt, (*stylesheets, planner.stylesheet(fmt, plan), *extra),
+                                jump, archival, budget,
+                                planner.template_options(plan, edition_charts))
+
+        key = self._plan_key(loaded, fmt, stylesheets, archival)
+        known = self._plans.get(key) if fit else None
+        if known is not None:
+            plan, jump = known
+        rendered, report, geometry = once()
+        passes = 1
+        # A lead too long for its share of the front page jumps first: the cut is measured on
+        # the first pass and moves what follows it.
+        if fit and known is None and report.measurements["jump"]:
+            jump = jumps.Jump(**report.measurements["jump"])
+            rendered, report, geometry = once()
+            passes += 1
+        # The page plan, from the pass before: a pass per decision, until it settles.
+        while fit and known is None and passes < self.MAX_PLAN_PASSES + (jump is not None):
+            decided = planner.decide(fmt, plan, geometry, edition_charts)
+            if plan.settled(decided, geometry):
+                break
+            plan = decided
+            rendered, report, geometry = once()
+            passes += 1
+        if fit and known is None:
+            if len(self._plans) >= self.MOST_PLANS:
+                self._plans.clear()
+            self._plans[key] = (plan, jump)
+        planned = passes - 1  # passes spent on the jump and the page plan, on top of copyfit's
         steps: dict[str, int] = {}
         nudges: dict[str, float] = {}
         frames: dict[str, float] = {}
         legs: dict[str, int] = {}
-        once = functools.partial(self.measure, archival=archival, budget=budget)
-        rendered, report = once(loaded, fmt, stylesheets)
-        best, passes = ({}, {}, {}, {}), 1
-        jump, folds = None, ()
-        target_pages = copyfit.target_pages(fmt, loaded.issue)
-        foldable = copyfit.folds(loaded.issue)
-        planned = 0  # passes spent on the page plan, on top of copyfit's
+        best = ({}, {}, {}, {})
         while fit and passes < copyfit.MAX_PASSES + planned:
-            # Page plan first, for an edition over its page count: cut the lead where the
-            # front page should end (a jump), then let sections give up their own pages.
-            wants_jump = jump is None and report.measurements["jump"]
-            runs_over = (target_pages and report.pages > target_pages
-                         and len(folds) < len(foldable))
-            if wants_jump or runs_over:
-                if wants_jump:
-                    jump = jumps.Jump(**report.measurements["jump"])
-                else:
-                    folds = foldable[:len(folds) + 1]
-                planned += 1
-                passes += 1
-                rendered, report = once(
-                    loaded, fmt,
-                    (*stylesheets, copyfit.stylesheet(steps, nudges, frames, legs, folds)), jump)
-                best = (dict(steps), dict(nudges), dict(frames), dict(legs))
-                continue
             narrowed = copyfit.next_legs(legs, steps, report.errors)
             adjusted = copyfit.next_adjustment(steps, report.errors) or steps
             snapped = copyfit.next_frames(frames, report.findings)
@@ -169,25 +193,36 @@ class Typesetter:
             if adjusted == steps and moved == nudges and snapped == frames and narrowed == legs:
                 break
             steps, nudges, frames, legs = adjusted, moved, snapped, narrowed
-            candidate = once(
-                loaded, fmt,
-                (*stylesheets, copyfit.stylesheet(steps, nudges, frames, legs, folds)), jump)
+            candidate = once(copyfit.stylesheet(steps, nudges, frames, legs))
             passes += 1
             if _score(candidate[1]) <= _score(report):
-                (rendered, report), best = candidate, (dict(steps), dict(nudges), dict(frames),
-                                                       dict(legs))
+                rendered, report, geometry = candidate
+                best = (dict(steps), dict(nudges), dict(frames), dict(legs))
         # WeasyPrint reports text it had to draw with no glyph only while drawing: the kept
         # pass is drawn now, and what it reports joins its findings (every pass sets the
         # same text).
         rendered.pdf  # noqa: B018
         preflight.add_missing_glyphs(report, rendered.notdef)
-        report.measurements["copyfit_passes"] = passes
+        report.measurements["layout_passes"] = passes
+        report.measurements["copyfit_passes"] = passes - planned
         report.measurements["copyfit_steps"] = {t: copyfit.STEPS[i] for t, i in best[0].items()}
         report.measurements["copyfit_grid_nudges_px"] = best[1]
         report.measurements["copyfit_frames_px"] = best[2]
         report.measurements["copyfit_columns"] = best[3]
-        report.measurements["folds"] = list(folds)
+        report.measurements["plan"] = plan.describe()
         return rendered, report
+
+    def render_planned(self, loaded: load.LoadedIssue, fmt: Format):
+        """The edition rendered and written in one pass with the page plan `typeset` chose
+        for it (typeset first when this typesetter has not set it yet): a warm render."""
+        from . import planner
+
+        key = self._plan_key(loaded, fmt, (), False)
+        if key not in self._plans:
+            self.typeset(loaded, fmt)
+        plan, jump = self._plans[key]
+        return self.render(loaded, fmt, stylesheets=(planner.stylesheet(fmt, plan),), jump=jump,
+                           page_plan=planner.template_options(plan, planner.charts(loaded.issue)))
 
     def render_archival(self, loaded: load.LoadedIssue, fmt: Format, *, limits=None):
         """The edition as PDF/A-3b with its issue data file embedded, rendered but not

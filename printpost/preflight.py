@@ -54,7 +54,7 @@ class Finding:
 class Report:
     format: str
     pages: int
-    target_pages: int | None
+    page_counts: list[int] | None  # the counts the format allows (None: any)
     findings: list[Finding] = field(default_factory=list)
     measurements: dict = field(default_factory=dict)
 
@@ -78,7 +78,7 @@ class Report:
                 else f", the page {last:.0f} % filled")
 
     def as_dict(self) -> dict:
-        return {"format": self.format, "pages": self.pages, "target_pages": self.target_pages,
+        return {"format": self.format, "pages": self.pages, "page_counts": self.page_counts,
                 "errors": len(self.errors), "findings": [asdict(f) for f in self.findings],
                 "measurements": self.measurements}
 
@@ -409,10 +409,8 @@ def add_missing_glyphs(report: Report, messages: list[str]) -> None:
     report.measurements["missing_glyphs"] += len(messages)
 
 
-def preflight(document, fmt: Format, *, missing_glyphs: list[str] = (),
-              target_pages: int | None = None) -> Report:
-    """Measure a rendered document (render.Rendered.document) in the given format.
-    `target_pages`: the edition's page count (copyfit.target_pages), the format's if None."""
+def preflight(document, fmt: Format, *, missing_glyphs: list[str] = ()) -> Report:
+    """Measure a rendered document (render.Rendered.document) in the given format."""
     from .pages import PageMeasure
 
     measure = _Measure(document, fmt)
@@ -420,13 +418,13 @@ def preflight(document, fmt: Format, *, missing_glyphs: list[str] = (),
     page_figures = PageMeasure(document, fmt, measure.line_height_px, measure.add).run()
     measure.findings.sort(key=lambda finding: finding.page)
     pages = len(document.pages)
-    target = target_pages or fmt.target_pages
     for message in missing_glyphs:
         measure.add("missing-glyph", 0, message)
-    if target and pages != target:
-        measure.add("page-count", pages, f"{pages} pages; this {fmt.name} edition has {target}")
+    if fmt.page_counts and pages not in fmt.page_counts:
+        allowed = " or ".join(map(str, fmt.page_counts))
+        measure.add("page-count", pages, f"{pages} pages; the {fmt.name} edition has {allowed}")
     counts = Counter(finding.check for finding in measure.findings)
-    report = Report(fmt.name, pages, target, measure.findings)
+    report = Report(fmt.name, pages, list(fmt.page_counts or ()) or None, measure.findings)
     report.measurements = {
         "overflows": measure.overflows,
         "widows": counts["widow"],

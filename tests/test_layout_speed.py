@@ -323,7 +323,7 @@ def test_first_pass_has_no_ladders_or_off_grid_frames(format_name, sample):
     from printpost import pipeline
 
     loaded = load.load(sample)
-    _, report = TYPESETTER.measure(loaded, get_format(format_name), ())
+    _, report, _ = TYPESETTER.measure(loaded, get_format(format_name), ())
     assert [f for f in report.findings if f.check in ("hyphen-ladder", "off-grid-frame")] == []
     assert report.measurements["hyphen_ladders"] == 0
 

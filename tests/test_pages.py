@@ -216,10 +216,9 @@ def test_check_fails_a_stranded_trending_head_with_its_intro(monkeypatch):
 PAGE_FIGURES = ("page-fill", "split-box", "stranded-head", "listing-balance", "measure")
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="fixed page breaks: the page planner (issue 17) is still to land")
 @pytest.mark.parametrize("format_name", ["a4", "press"])
 def test_the_newest_sample_passes_the_page_measures(format_name):
+    """Set by the page planner: every page full, no box split, no head stranded."""
     from printpost import load
 
     _, report = pipeline.Typesetter().typeset(load.load(SAMPLES[-1]), get_format(format_name))

@@ -42,6 +42,8 @@ from contextlib import contextmanager
 from math import inf
 from typing import NamedTuple
 
+from . import feather
+
 TOLERANCE = 0.5  # px: layout arithmetic leaves sub-pixel remainders
 
 
@@ -224,6 +226,31 @@ def _balanced(context, box, bottom_space, skip_stack, containing_block, page_is_
     def fits(laid_out: _Try) -> bool:
         return laid_out.rest is None and not laid_out.stuck
 
+    def level_listing(laid_out: _Try, height) -> _Try:
+        """A listing's columns, filled in turn, can leave the last one an item or two: its
+        column ends chosen to make the shortest as long as it can be (as _level does for a
+        story's lines), then laid out once more with each column as high as its pieces."""
+        # A column may end after an item (never after a head, or inside an item).
+        atoms = [atom._replace(can_break_after=getattr(atom.box, "element_tag", None)
+                               == feather.ITEM_TAG) for atom in _atoms(laid_out.columns) or ()]
+        starts = atoms and _fill(atoms, count, height + 0.01)
+        if not starts:
+            return laid_out
+        level = _level(atoms, starts, height + 0.01, step, count)
+        if level == starts:
+            return laid_out
+        ends = [*level[1:], len(atoms)]
+        heights = [atoms[end - 1].bottom - atoms[begin].top + atoms[begin].lead + 0.01
+                   for begin, end in zip(level, ends)] + [0.0] * (count - len(level))
+        shapes = context.excluded_shapes[len(excluded_shapes):]
+        leveled = columns_at(height, False, heights)
+        if fits(leveled) and len(leveled.columns) == len(level):
+            discard(laid_out)
+            return leveled
+        discard(leveled)
+        context.excluded_shapes[len(excluded_shapes):] = shapes
+        return laid_out
+
     context.in_column = True
     laid_out = columns_at(max_height, True)
     if not fits(laid_out) or max(map(bottom_of, laid_out.columns), default=0) > max_height:
@@ -239,6 +266,14 @@ def _balanced(context, box, bottom_space, skip_stack, containing_block, page_is_
             # of fixed height runs over the page
         return _finish(context, box, laid_out, max_height, absolute_boxes, fixed_boxes, skip)
     step = _line_step(style)
+    if feather.is_listing_set(box) and fixed_height is None:
+        # A listing (or the end of one) of a few items, in fewer, wider columns: a column
+        # of one item cannot end level with the others (engine/feather.py).
+        fewer = feather.columns_for(box, _atoms(laid_out.columns) or (), count)
+        if fewer < count:
+            discard(laid_out)
+            count, width = fewer, width_of(fewer)
+            laid_out = columns_at(max_height, True)
 
     def plan(laid_out: _Try, count: int):
         """Copy that is only lines of text, laid out in one column: its lines, the least
@@ -328,6 +363,8 @@ def _balanced(context, box, bottom_space, skip_stack, containing_block, page_is_
         discard(laid_out)
         context.in_column = False
         return None
+    if feather.is_listing_set(box) and fixed_height is None:
+        laid_out = level_listing(laid_out, height)
     return _finish(context, box, laid_out, max_height, absolute_boxes, fixed_boxes, skip,
                    fixed_height)
 
@@ -358,7 +395,12 @@ def _finish(context, box, laid_out: _Try, max_height, absolute_boxes, fixed_boxe
     if fixed_height is not None:
         _make_high(box, fixed_height)
     if box.min_height != "auto" and box.min_height > box.height:
-        _make_high(box, box.min_height)
+        _make_high(box, min(box.min_height, max_height))
+    if feather.is_listing_set(box):
+        # Listing columns ended level: at the foot of the page where the set runs on, else
+        # with the longest of them, or as deep as the set is made (engine/feather.py).
+        feather.level(columns, columns[0].position_y + (
+            max_height if resume is not None else box.height), _line_step(box.style))
     context.in_column = False
     if resume is not None:
         (index, rest), = resume.items()
