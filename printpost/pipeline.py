@@ -143,8 +143,9 @@ class Typesetter:
         plan, jump = planner.Plan(), None
 
         def once(*extra):
-            """A pass with the page plan and the jump chosen so far, and `extra` CSS."""
-            return self.measure(loaded, fmt, (*stylesheets, planner.stylesheet(fmt, plan), *extra),
+            """A pass with the page plan and the jump chosen so far, and `extra` CSS (the
+            caller's stylesheets after the plan's: a test's rules override the plan's)."""
+            return self.measure(loaded, fmt, (planner.stylesheet(fmt, plan, edition_charts), *stylesheets, *extra),
                                 jump, archival, budget,
                                 planner.template_options(plan, edition_charts))
 
@@ -221,8 +222,9 @@ class Typesetter:
         if key not in self._plans:
             self.typeset(loaded, fmt)
         plan, jump = self._plans[key]
-        return self.render(loaded, fmt, stylesheets=(planner.stylesheet(fmt, plan),), jump=jump,
-                           page_plan=planner.template_options(plan, planner.charts(loaded.issue)))
+        edition_charts = planner.charts(loaded.issue)
+        return self.render(loaded, fmt, stylesheets=(planner.stylesheet(fmt, plan, edition_charts),),
+                           jump=jump, page_plan=planner.template_options(plan, edition_charts))
 
     def render_archival(self, loaded: load.LoadedIssue, fmt: Format, *, limits=None):
         """The edition as PDF/A-3b with its issue data file embedded, rendered but not

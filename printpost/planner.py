@@ -557,12 +557,21 @@ def _band(plan: Plan, geometry: Geometry, edition_charts, room: float, notes) ->
     return replace(plan, band_chart_lines=lines)
 
 
-def stylesheet(fmt, plan: Plan) -> str:
+def stylesheet(fmt, plan: Plan, edition_charts: list[Chart] = ()) -> str:
     """CSS for a plan (layouts/plan.css.j2)."""
     from .preflight import _length_px
 
+    line = _length_px(fmt.line_height)
+    options = template_options(plan, list(edition_charts))  # how many bars each chart shows
+
+    def pitch(lines: int, bars: int) -> float:
+        """Each bar's height: the chart's, less its title and padding, shared out."""
+        return (lines - 2) * line / bars if bars else 0.0
+
     return environment().get_template("plan.css.j2").render(
-        fmt=fmt, plan=plan, line=_length_px(fmt.line_height))
+        fmt=fmt, plan=plan, line=line,
+        side_bar=pitch(plan.side_chart_lines, options["side_bars"]),
+        band_bar=pitch(plan.band_chart_lines, options["band_bars"]))
 
 
 def template_options(plan: Plan, edition_charts: list[Chart]) -> dict:
@@ -572,5 +581,8 @@ def template_options(plan: Plan, edition_charts: list[Chart]) -> dict:
     # A chart's title and padding take two lines, each bar two more.
     return {"tier": plan.tier, "ad_style": plan.ad, "inside_strip": plan.inside_strip,
             "side_chart": side[0] if side else None,
-            "side_bars": max(0, (plan.side_chart_lines - 2) // 2), "band_charts": band,
-            "band_bars": max(0, (plan.band_chart_lines - 2) // 2)}
+            "side_bars": min(max(0, (plan.side_chart_lines - 2) // 2),
+                             len(side[0].bars) if side else 0),
+            "band_charts": band,
+            "band_bars": min(max(0, (plan.band_chart_lines - 2) // 2),
+                             max((len(chart.bars) for chart in band), default=0))}
