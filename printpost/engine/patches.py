@@ -73,7 +73,7 @@ def _kept_lines(options, **_):
 
 
 def _limits(options, *, budget=None, **_):
-    if budget is None or (budget.deadline is None and budget.pages is None):
+    if budget is None or (budget.seconds is None and budget.pages is None):
         return None
     return limits.enforced(budget)
 
