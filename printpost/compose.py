@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from . import wordbreaks
 from .formats import Format
-from .markup import inline, plain  # the templates' filters; jumps and tests use them from here
+from .markup import inline, plain  # the templates' filters; split_lead and tests use them
 from .models import Issue
 from .resources import layout_dirs
 

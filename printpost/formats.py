@@ -6,6 +6,7 @@ if it needs rules of its own, `layouts/formats/<name>.css`).
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, fields
 from functools import cache
@@ -13,6 +14,14 @@ from functools import cache
 from .resources import find_layout
 
 DEFAULT_FORMAT = "a4"
+PX_PER_MM = 96 / 25.4  # CSS px, as WeasyPrint lays out
+PX_PER_PT = 96 / 72
+
+
+def length_px(css: str) -> float:
+    """A length of a profile ("3.8mm", "10pt") in CSS px."""
+    value, unit = re.fullmatch(r"([\d.]+)(pt|px|mm|in)", css.strip()).groups()
+    return float(value) * {"pt": PX_PER_PT, "px": 1, "mm": PX_PER_MM, "in": 96}[unit]
 
 
 @dataclass(frozen=True)

@@ -94,7 +94,7 @@ def _squashed(text: str) -> str:
 def field_of(issue, text: str) -> str | None:
     """The field of `issue` whose copy holds `text` (laid-out text: breaks and hyphens
     added, markup gone); the longest such field when several do."""
-    from .compose import plain
+    from .markup import plain
 
     needle = _squashed(text)[:48]
     if len(needle) < 4:

@@ -123,10 +123,10 @@ class PageMeasure:
     # ---- the grid and the covered spans -------------------------------------------------
 
     def _grid(self, page_box) -> list[Column]:
-        from .preflight import _length_px
+        from .formats import length_px
 
         count = max(1, self.fmt.columns)
-        gutter = _length_px(self.fmt.gutter) if count > 1 else 0.0
+        gutter = length_px(self.fmt.gutter) if count > 1 else 0.0
         left, width = page_box.content_box_x(), page_box.width
         step = (width - (count - 1) * gutter) / count
         strip = step / STRIPS

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import compose, glyphs, load, publish
 from .engine.patches import EngineOptions
-from .formats import DEFAULT_FORMAT, Format, get_format
+from .formats import DEFAULT_FORMAT, Format, get_format, length_px
 
 
 @dataclass
@@ -264,9 +264,7 @@ def _score(report) -> tuple[int, int, float]:
 
 def line_height_px(fmt: Format) -> float:
     """The format's baseline grid line, in px."""
-    from .preflight import _length_px
-
-    return _length_px(fmt.line_height)
+    return length_px(fmt.line_height)
 
 
 ARCHIVAL_VARIANT = "pdf/a-3b"  # PDF/A-3 may carry the source data as an embedded file

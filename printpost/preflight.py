@@ -22,11 +22,9 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 
 from .engine.balance import TOLERANCE, grid_height  # TOLERANCE: px of sub-pixel remainders
-from .formats import Format
 from .engine.linebreaks import HYPHENATED_LINES_LIMIT, hyphen_run, line_text
+from .formats import PX_PER_MM, PX_PER_PT, Format, length_px
 
-PX_PER_MM = 96 / 25.4
-PX_PER_PT = 96 / 72
 MIN_TEXT_PT = 6
 MIN_QR_MM = 20
 QUIET_ZONE_MODULES = 4
@@ -140,7 +138,7 @@ class _Measure:
         self.fmt = fmt
         self.document = document
         self.findings: list[Finding] = []
-        self.line_height_px = _length_px(fmt.line_height)
+        self.line_height_px = length_px(fmt.line_height)
         self.fragments: dict[int, list[tuple[int, object, int, str]]] = defaultdict(list)
         self.baselines: list[tuple[int, float]] = []
         self.section_baselines: dict[tuple[int, str], list[float]] = defaultdict(list)
@@ -369,11 +367,6 @@ def _element_text(element) -> str:
 
 def _mm(px: float) -> str:
     return f"{px / PX_PER_MM:.1f}"
-
-
-def _length_px(css: str) -> float:
-    value, unit = re.fullmatch(r"([\d.]+)(pt|px|mm|in)", css.strip()).groups()
-    return float(value) * {"pt": PX_PER_PT, "px": 1, "mm": PX_PER_MM, "in": 96}[unit]
 
 
 def _qr_quiet_zone_modules(src: str) -> int:
