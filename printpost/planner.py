@@ -295,9 +295,9 @@ class Geometry:
 
 
 def _grid_column(width: float, fmt) -> float:
-    from .preflight import _length_px
+    from .formats import length_px
 
-    return (width - (fmt.columns - 1) * _length_px(fmt.gutter)) / fmt.columns
+    return (width - (fmt.columns - 1) * length_px(fmt.gutter)) / fmt.columns
 
 
 def _descendants(box):
@@ -559,9 +559,9 @@ def _band(plan: Plan, geometry: Geometry, edition_charts, room: float, notes) ->
 
 def stylesheet(fmt, plan: Plan, edition_charts: list[Chart] = ()) -> str:
     """CSS for a plan (layouts/plan.css.j2)."""
-    from .preflight import _length_px
+    from .formats import length_px
 
-    line = _length_px(fmt.line_height)
+    line = length_px(fmt.line_height)
     options = template_options(plan, list(edition_charts))  # how many bars each chart shows
 
     def pitch(lines: int, bars: int) -> float:

@@ -5,7 +5,6 @@ the engine's options leave it on."""
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -82,11 +81,3 @@ def test_options_turn_balancing_and_kept_lines_off():
 ])
 def test_options_from_the_environment(environment, options):
     assert EngineOptions.from_environment(environment) == options
-
-
-def test_only_the_engine_package_reads_printpost_switches_from_the_environment():
-    package = Path(patches.__file__).parents[1]
-    readers = sorted(str(path.relative_to(package)) for path in package.rglob("*.py")
-                     if "PRINTPOST_" in path.read_text(encoding="utf-8")
-                     and "environ.get(\"PRINTPOST_" in path.read_text(encoding="utf-8"))
-    assert readers == ["engine/patches.py"]
