@@ -146,7 +146,12 @@ def _embedded(weasyprint, attachment: Attachment, created: str):
 
 
 def _identifier(html: str, attachments: Sequence[Attachment]) -> bytes:
-    digest = hashlib.md5(html.encode("utf-8"))
+    """The PDF's identifier, from what it prints: the document's body (its head names the
+    stylesheets, whose rules it never covered; the format is the body's class) and the data
+    attached. The same edition gets the same identifier however its layouts are split into
+    files."""
+    body = html.find("<body")
+    digest = hashlib.md5(html[body if body >= 0 else 0:].encode("utf-8"))
     for attachment in attachments:  # the same page with other data attached is another file
         digest.update(attachment.name.encode("utf-8") + b"\0" + attachment.data)
     return digest.hexdigest().encode("ascii")

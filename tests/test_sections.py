@@ -197,3 +197,18 @@ def test_a_problem_in_a_listing_written_as_a_list_names_the_item_and_its_line():
     [problem] = caught.value.problems
     assert problem.field == "movers[1].direction"
     assert "sideways" in text.splitlines()[problem.line - 1]
+
+
+def test_the_pdf_identifier_is_the_body_s_not_the_stylesheets_it_links():
+    from printpost import render
+
+    body = '<body class="format-a4"><p>Copy</p></body></html>'
+    one = render._identifier('<html><head><link rel="stylesheet" href="base.css"></head>' + body, ())
+    two = render._identifier('<html><head><link rel="stylesheet" href="base.css">'
+                             '<link rel="stylesheet" href="sections/lead/section.css"></head>'
+                             + body, ())
+    assert one == two
+    assert render._identifier("<html><head></head>" + body.replace("Copy", "Other"), ()) != one
+    assert render._identifier("<html><head></head>" + body.replace("a4", "letter"), ()) != one
+    attached = render.Attachment(name="issue.yaml", data=b"data")
+    assert render._identifier("<html><head></head>" + body, (attached,)) != one
