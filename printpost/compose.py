@@ -10,12 +10,13 @@ from __future__ import annotations
 import base64
 import re
 from functools import cache
+from pathlib import Path
 
 import qrcode
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import wordbreaks
+from . import roles, sections, wordbreaks
 from .formats import Format
 from .markup import inline, plain  # the templates' filters; split_lead and tests use them
 from .models import Issue
@@ -111,10 +112,16 @@ def _bytecode_cache():
         return None
 
 
+def environment(dirs: tuple[Path, ...] | None = None) -> Environment:
+    """The layouts' templates, found in `dirs` in order (by default the paper's own layouts
+    first, then printpost's: resources.layout_dirs)."""
+    return _environment(tuple(dirs) if dirs else tuple(layout_dirs()))
+
+
 @cache
-def environment() -> Environment:
+def _environment(dirs: tuple[Path, ...]) -> Environment:
     env = Environment(
-        loader=FileSystemLoader(layout_dirs()),  # the paper's own layouts first
+        loader=FileSystemLoader(list(dirs)),  # the paper's own layouts first
         bytecode_cache=_bytecode_cache(),
         autoescape=True,
         undefined=StrictUndefined,
@@ -125,6 +132,7 @@ def environment() -> Environment:
     env.filters.update(inline=breakable_inline, plain=plain, compact_number=compact_number,
                        trend_mark=trend_mark, unquoted=unquoted)
     env.tests.update(quoted=quoted)
+    env.globals.update(qr_code=qr_data_uri)
     return env
 
 
@@ -133,11 +141,27 @@ def document_title(issue: Issue) -> str:
     return f"{edition.title} — Issue #{edition.number} — {edition.long_date.replace(',', '')}"
 
 
-# Sections listed in the front page's "Inside Today" box, by element id (those the edition
-# prints).
-CONTENTS = ("deep-dive", "opinion", "tools", "trending", "movers", "reading")
-# Pages of a jumped lead: where it starts and where it is continued.
-JUMP_PAGES = ("lead", "lead-jump")
+def contents_ids(issue: Issue) -> list[str]:
+    """The element ids of the sections "Inside Today" lists for this edition (those it
+    prints), in page order: their pages are measured and printed."""
+    registry = sections.of(issue)
+    return [section.id for section in registry.contents if issue.present(section.name)]
+
+
+def jump_ids(issue: Issue) -> tuple[str, str] | None:
+    """(the jumping story's id, the id it is continued under), or None."""
+    story = sections.of(issue).jumping
+    return (story.id, roles.jump_id(story.id)) if story else None
+
+
+def guessed_contents(issue: Issue, fmt: Format) -> dict[str, int]:
+    """The format's first guess at the pages "Inside Today" points to (formats.toml
+    contents_guess); a section it does not name is guessed on the page of the one before."""
+    guess, page = {}, 1
+    for name in contents_ids(issue):
+        page = (fmt.contents_guess or {}).get(name, page)
+        guess[name] = page
+    return guess
 
 
 NO_PLAN = {"tier": 0, "ad_style": "box", "inside_strip": False, "side_chart": None, "side_bars": 0, "band_charts": [],
@@ -146,34 +170,70 @@ NO_PLAN = {"tier": 0, "ad_style": "box", "inside_strip": False, "side_chart": No
 
 def compose(issue: Issue, fmt: Format, contents: dict[str, int] | None = None,
             jump=None, page_plan: dict | None = None) -> str:
-    """The edition as one HTML document for the given print format.
+    """The edition as one HTML document for the given print format: the page frame
+    (layouts/edition.html.j2) around each section's partial, in page order
+    (layouts/sections/, printpost/sections.py).
 
-    `contents` gives the page of each section in CONTENTS, printed in "Inside Today".
-    They are measured from a layout and passed in (pipeline.Typesetter.render), not left to
-    CSS target-counter(): that makes WeasyPrint lay the front page out two more times.
-    `jump` (a jumps.Jump) cuts the lead where the front page ends; the rest is continued.
-    `page_plan` (planner.template_options) sets the sizes, charts and house ad it chose.
+    `contents` gives the page of each section "Inside Today" lists (contents_ids), and of
+    the jump (jump_ids). They are measured from a layout and passed in
+    (pipeline.Typesetter.render), not left to CSS target-counter(): that makes WeasyPrint
+    lay the front page out two more times. `jump` (a jumps.Jump) cuts the jumping story
+    where the front page ends; the rest is continued. `page_plan`
+    (planner.template_options) sets the sizes, charts and house ad the page planner chose.
     """
-    lead_front, lead_rest = (split_lead(issue.lead.body, jump) if jump
-                             else (issue.lead.body, []))
+    registry = sections.of(issue)
+    env = environment(registry.dirs)
     contents = contents or {}
-    listed = [name for name in CONTENTS if issue.present(name.replace("-", "_"))]
-    return environment().get_template("edition.html.j2").render(
-        lead_front=lead_front,
-        lead_rest=lead_rest,
+    story = registry.jumping
+    body = getattr(issue, story.name).body if story else []
+    front, rest = split_lead(body, jump) if jump else (body, [])
+    listed = [(section.contents_label(getattr(issue, section.name)), section.id)
+              for section in registry.contents if issue.present(section.name)]
+    common = dict(
+        issue=issue, edition=issue.edition, fmt=fmt, contents=contents,
+        front=front, rest=rest,
         # The cut fell inside a paragraph: its front part ends on a full, justified line.
-        lead_cut=len(lead_front) + len(lead_rest) > len(issue.lead.body),
-        issue=issue,
-        edition=issue.edition,
-        fmt=fmt,
-        title=document_title(issue),
-        qr_code=qr_data_uri(issue.subscribe.url, fmt.qr_color) if issue.subscribe else None,
-        contents=contents,
+        cut=len(front) + len(rest) > len(body),
+        jump_id=roles.jump_id(story.id) if story else "",
+        inside=[(label, target, contents.get(target, 1)) for label, target in listed],
         # "Inside Today" points inside: not printed when all it would list is on the front.
-        inside_today=any(contents.get(name, 1) > 1 for name in listed),
-        present={name for name in type(issue).model_fields if issue.present(name)},
+        inside_today=any(contents.get(target, 1) > 1 for _, target in listed),
         page_plan=page_plan or NO_PLAN,
     )
+
+    def partial(template: str, section, **extra) -> str:
+        value = getattr(issue, section.name, None) if section.kind == "section" else None
+        return env.get_template(template).render(common, section=section, value=value, **extra)
+
+    blocks = []
+    for block in registry.blocks():
+        section = block.section
+        if block.continuation:
+            blocks.append(partial(block.template, section) if rest else "")
+        elif section.kind == "group":
+            # Each member where it is, an absent one as nothing (with its separator).
+            members = [partial(member.template, member) if issue.present(member.name) else ""
+                       for member in registry.members(section.name)]
+            blocks.append(partial(block.template, section, members=Markup("\n".join(members)))
+                          if any(members) else "")
+        elif section.kind == "plan":
+            # Set only when the page plan gives it something (a chart band, say).
+            blocks.append(partial(block.template, section)
+                          if section.planned(common["page_plan"]) else "")
+        else:
+            blocks.append(partial(block.template, section) if issue.present(section.name)
+                          else "")
+    return env.get_template("edition.html.j2").render(
+        common, title=document_title(issue), blocks=Markup("\n".join(blocks)),
+        section_stylesheets=_hrefs(registry, None),
+        format_section_stylesheets=_hrefs(registry, fmt.rules or fmt.name))
+
+
+def _hrefs(registry, rules: str | None) -> list[str]:
+    """The sections' stylesheets (or their rules for a format) that some layouts directory
+    has, by their names relative to one: the render's base URL is printpost's layouts, and
+    its fetcher serves a name from the first directory that has it (a paper's own first)."""
+    return list(registry.stylesheet_paths(rules))
 
 
 def split_lead(body: list[str], jump) -> tuple[list[str], list[str]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from . import roles
 from .compose import environment
 
 # Settings tried in turn for one target: (tracking in em, automatic hyphenation), small
@@ -29,7 +30,7 @@ def selector_for(target: str) -> str:
     """A paragraph id is adjusted alone; a story id adjusts all of its body copy."""
     if "-p" in target and target.rsplit("-p", 1)[1].isdigit():
         return f"#{target}"
-    return f"#{target} .story-body p, #{target} p"
+    return f"#{target} .{roles.STORY_BODY} p, #{target} p"
 
 
 def stylesheet(steps: dict[str, int], nudges: dict[str, float] | None = None,

@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from .engine.linebreaks import HYPHENS, line_text
 from .wordbreaks import BREAK
 
-STORY = "lead"  # the story that may jump: the front page's lead
-_PARAGRAPH_ID = re.compile(rf"^{STORY}-p(\d+)$")
+STORY = "lead"  # the id of the story that may jump unless told (the section with role jump)
 
 
 @dataclass(frozen=True)
@@ -25,12 +24,13 @@ class Jump:
     words: int  # words of that paragraph kept on the front page (0: it moves whole)
 
 
-def measure(document, max_lines: int | None = None) -> Jump | None:
+def measure(document, max_lines: int | None = None, story: str = STORY) -> Jump | None:
     """Where the lead must be cut so that it ends on page 1, at most `max_lines` deep, with
     room for a jump line (and for the next story to start on the front page); None when
     it already does."""
-    front = _lines(document.pages[0]._page_box)
-    runs_on = any(_lines(page._page_box) for page in document.pages[1:])
+    paragraph_id = re.compile(rf"^{re.escape(story)}-p(\d+)$")  # roles.paragraph_id
+    front = _lines(document.pages[0]._page_box, paragraph_id)
+    runs_on = any(_lines(page._page_box, paragraph_id) for page in document.pages[1:])
     if not front:
         return None
     kept = len(front)
@@ -58,7 +58,7 @@ def _pitch(ys: list[float]) -> float | None:
     return max(set(steps), key=steps.count) if steps else None
 
 
-def _lines(page_box) -> list[tuple[int, str, float]]:
+def _lines(page_box, paragraph_id: re.Pattern) -> list[tuple[int, str, float]]:
     """(paragraph index, text, top) of each line of the lead's paragraphs on one page, in
     reading order."""
     from weasyprint.formatting_structure import boxes
@@ -67,7 +67,7 @@ def _lines(page_box) -> list[tuple[int, str, float]]:
 
     def walk(box, paragraph):
         element_id = box.element.get("id") if box.element is not None else None
-        match = _PARAGRAPH_ID.match(element_id or "") if box.element_tag == "p" else None
+        match = paragraph_id.match(element_id or "") if box.element_tag == "p" else None
         if match:
             paragraph = int(match.group(1)) - 1
         if isinstance(box, boxes.LineBox) and paragraph is not None:

@@ -24,7 +24,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent
 
-from . import messages
+from . import messages, sections
 from .models import Issue, Listing
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -184,10 +184,10 @@ def _is_model(annotation: Any) -> bool:
     return isinstance(annotation, type) and issubclass(annotation, BaseModel)
 
 
-def _schema_at(loc: tuple[int | str, ...]) -> tuple[Any, Any]:
+def _schema_at(loc: tuple[int | str, ...], model: Any = Issue) -> tuple[Any, Any]:
     """(the model holding the last key of `loc`, that key's FieldInfo or None), found by
-    walking the models' annotations: what the file should have had there."""
-    holder, annotation, info = None, Issue, None
+    walking the models' annotations from `model`: what the file should have had there."""
+    holder, annotation, info = None, model, None
     for part in loc:
         annotation = _unwrap(annotation)
         if isinstance(part, int) and _is_model(annotation) and issubclass(annotation, Listing):
@@ -224,11 +224,11 @@ def _bounds(info: Any) -> tuple[Any, Any]:
     return low, high
 
 
-def _describe(error: dict[str, Any]) -> str:
+def _describe(error: dict[str, Any], model: Any = Issue) -> str:
     """A validation error in the editor's words, with the fix."""
     kind, loc, ctx = error["type"], error["loc"], error.get("ctx") or {}
     given = error.get("input")
-    holder, info = _schema_at(loc)
+    holder, info = _schema_at(loc, model)
     name = _field_name(str(loc[-1])) if loc else ""
     if kind == "missing":
         return f"required field is missing; add `{name}:` to {_parent(loc)}"
@@ -426,8 +426,10 @@ def _duplicate_key(error: MarkedYAMLError) -> str:
     return f"`{key}` appears twice in this mapping{first}; keep one"
 
 
-def parse(text: str, name: str) -> Issue:
-    """Validate the text of an issue file; `name` is used in messages."""
+def parse(text: str, name: str, layouts: tuple[Path, ...] | None = None) -> Issue:
+    """Validate the text of an issue file; `name` is used in messages. `layouts`: the
+    layouts directories whose section types the edition may have (printpost's own by
+    default; sections.registry)."""
     try:
         if found := _NOT_ALLOWED.search(text):
             raise InvalidIssue([Problem(
@@ -456,12 +458,13 @@ def parse(text: str, name: str) -> Issue:
     except (YAMLError, ValueError, RecursionError) as error:
         raise InvalidIssue([Problem(name, f"not valid YAML/JSON: {_one_line(str(error))}",
                                     line=1)]) from None
-    return validate(data, name)
+    return validate(data, name, layouts)
 
 
-def validate(data: Any, name: str) -> Issue:
+def validate(data: Any, name: str, layouts: tuple[Path, ...] | None = None) -> Issue:
     """The issue that parsed data (ruamel's containers, whose lines problems name, or plain
-    dicts and lists) describes, or InvalidIssue."""
+    dicts and lists) describes, or InvalidIssue; with the section types of `layouts`."""
+    model = (sections.registry(tuple(layouts)) if layouts else sections.registry()).issue_model
     if not isinstance(data, dict):
         raise InvalidIssue([Problem(name, "expected a mapping of sections (edition:, lead:, "
                                           f"…), got {messages.kind_of(_plain(data))}", line=1)])
@@ -472,12 +475,12 @@ def validate(data: Any, name: str) -> Issue:
     except paper.PaperError as error:
         raise InvalidIssue(error.problems) from None
     try:
-        return Issue.model_validate(with_defaults)
+        return model.model_validate(with_defaults)
     except ValidationError as error:
         problems = [
             Problem(
                 name,
-                _describe(detail),
+                _describe(detail, model),
                 field=_field_path(detail["loc"]),
                 line=_line_of(data, detail["loc"]) or 1,  # at the top: the file's first line
             )
@@ -531,8 +534,8 @@ def read_source(path: Path) -> bytes:
     return source
 
 
-def load(path: Path | str) -> LoadedIssue:
-    """Read and validate one issue file."""
+def load(path: Path | str, layouts: tuple[Path, ...] | None = None) -> LoadedIssue:
+    """Read and validate one issue file (with the section types of `layouts`, see parse)."""
     path = Path(path)
     name = str(path)
     if path.suffix.lower() not in SUFFIXES:
@@ -549,4 +552,4 @@ def load(path: Path | str) -> LoadedIssue:
         raise InvalidIssue([Problem(name, f"not UTF-8 text (byte {nul}: 0x00; UTF-16?); save "
                                           "the file as UTF-8",
                                     line=source.count(b"\n", 0, nul) + 1)])
-    return LoadedIssue(path=path, issue=parse(text, name), source=source)
+    return LoadedIssue(path=path, issue=parse(text, name, layouts), source=source)

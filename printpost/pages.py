@@ -24,15 +24,15 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-# Roles of the layouts' elements, by class (layouts/edition.html.j2).
-WHOLE_CLASSES = {"subscribe", "factbox", "pull-quote", "chart"}  # boxes that may not split
-WHOLE_IN_LISTINGS = "li"  # and each item of a listing
-HEAD_CLASSES = {"headline", "kicker", "section-head", "listing-head", "factbox-title", "dek",
-                "listing-intro", "byline", "jump-head"}  # set with what follows them
-LISTING_CLASS = "listing"  # a multi-column set holding listings is a listing set
-TEXT_CLASSES = {"story-body", "opinion-column", "listing"}  # whose paragraphs are text columns
-NOT_TEXT_CLASSES = {"headline", "kicker", "byline", "dek", "section-head", "listing-head",
-                    "jump-line", "item-name", "item-meta", "item-url", "number", "stars"}
+from . import roles
+
+# Roles of the layouts' elements, by class (printpost/roles.py).
+WHOLE_CLASSES = roles.WHOLE  # boxes that may not split
+WHOLE_IN_LISTINGS = roles.LISTING_ITEM  # and each item of a listing
+HEAD_CLASSES = roles.HEAD_GROUP  # set with what follows them
+LISTING_CLASS = roles.LISTING_CLASS  # a multi-column set holding listings is a listing set
+TEXT_CLASSES = roles.TEXT  # whose paragraphs are text columns
+NOT_TEXT_CLASSES = roles.NOT_TEXT
 
 
 STRIPS = 4  # each grid column is measured in this many strips (copy set off the grid too)
@@ -218,7 +218,7 @@ class PageMeasure:
 
     def _is_listing_set(self, box, classes) -> bool:
         """A multi-column set whose copy is listings (not a story's body)."""
-        if "story-body" in classes:
+        if roles.STORY_BODY in classes:
             return False
         if box.element not in self.listing_sets:
             self.listing_sets[box.element] = any(
@@ -229,7 +229,7 @@ class PageMeasure:
     def _whole_role(self, box, classes, path) -> str:
         if WHOLE_CLASSES & classes:
             return sorted(WHOLE_CLASSES & classes)[0]
-        if box.element_tag == WHOLE_IN_LISTINGS and any("listing" in _classes(p) for p in path):
+        if box.element_tag == WHOLE_IN_LISTINGS and any(LISTING_CLASS in _classes(p) for p in path):
             return "listing item"
         return ""
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import compose, glyphs, load, publish
+from . import compose, glyphs, load, publish, sections
 from .engine.patches import EngineOptions
 from .formats import DEFAULT_FORMAT, Format, get_format, length_px
 
@@ -35,9 +35,12 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def check(path: Path | str) -> tuple[load.LoadedIssue, list[str]]:
-    """Validate a file and its glyph coverage; raises load.InvalidIssue on bad data."""
-    loaded = load.load(path)
+def check(path: Path | str, layouts: tuple[Path, ...] | None = None
+          ) -> tuple[load.LoadedIssue, list[str]]:
+    """Validate a file and its glyph coverage; raises load.InvalidIssue on bad data.
+    `layouts`: the layouts directories to set it with (by default the paper's own, then
+    printpost's: their section types are the edition's; see printpost/sections.py)."""
+    loaded = load.load(path, layouts)
     warnings = [f"{loaded.path}: {missing}" for missing in glyphs.missing_glyphs(loaded.issue)]
     return loaded, warnings
 
@@ -77,15 +80,18 @@ class Typesetter:
         created = f"{loaded.issue.edition.date.isoformat()}T06:00:00Z"
         options = dict(created=created, pdf_variant=fmt.pdf_variant,
                        keep_document=keep_document, stylesheets=stylesheets, write=False,
-                       grid=line_height_px(fmt), budget=budget, options=self.options)
+                       grid=line_height_px(fmt), budget=budget, options=self.options,
+                       layout_dirs=sections.of(loaded.issue).dirs)
         if archival:
             options.update(pdf_variant=ARCHIVAL_VARIANT, attachments=[_source_attachment(loaded)])
-        contents = self._last_contents.get(fmt.name) or fmt.contents_guess or {}
+        contents = (self._last_contents.get(fmt.name)
+                    or compose.guessed_contents(loaded.issue, fmt))
+        jumping = compose.jump_ids(loaded.issue) if jump else None
         for _ in range(3):
             html = compose.compose(loaded.issue, fmt, contents, jump, page_plan)
             rendered = render.render(html, **options)
             measured = {name: rendered.anchor_pages[name]
-                        for name in (*compose.CONTENTS, *(compose.JUMP_PAGES if jump else ()))
+                        for name in (*compose.contents_ids(loaded.issue), *(jumping or ()))
                         if name in rendered.anchor_pages}
             self._last_contents[fmt.name] = measured
             if measured == {name: contents.get(name, 1) for name in measured}:
@@ -107,10 +113,12 @@ class Typesetter:
         missing = [str(m) for m in glyphs.missing_glyphs(loaded.issue)]
         report = preflight.preflight(rendered.document, fmt, missing_glyphs=missing)
         # A format that keeps the lead to its share of the front page jumps the rest.
-        if jump is None and fmt.lead_front_lines:
-            jump = jumps.measure(rendered.document, fmt.lead_front_lines)
+        jumping = compose.jump_ids(loaded.issue)
+        if jump is None and fmt.lead_front_lines and jumping:
+            jump = jumps.measure(rendered.document, fmt.lead_front_lines, jumping[0])
         report.measurements["jump"] = None if jump is None else dataclasses.asdict(jump)
-        geometry = planner.Geometry.of(rendered.document, fmt, line_height_px(fmt))
+        geometry = planner.Geometry.of(rendered.document, fmt, line_height_px(fmt),
+                                       planner.Landmarks.of(loaded.issue))
         geometry.fills = tuple(page["fill_pct"] for page in report.measurements["pages"])
         rendered.document = None  # the layout tree is large; the report keeps what matters
         return rendered, report, geometry
@@ -233,16 +241,17 @@ class Typesetter:
 
     def build(self, path: Path | str, formats: Sequence[Format] = (),
               out_dir: Path = publish.DEFAULT_OUTPUT_DIR, *, fit: bool = True,
-              limits=None) -> BuildResult:
+              limits=None, layouts: tuple[Path, ...] | None = None) -> BuildResult:
         """Validate, render and write one edition in each format (default: a4).
 
         Raises load.InvalidIssue before anything is written when the data is bad, and
         render.RenderError when WeasyPrint fails; existing PDFs stay as they were.
         `fit=False` skips copyfit passes (one render per format: the watch loop's drafts);
-        `limits` (limits.Limits) overrides the formats' layout limits.
+        `limits` (limits.Limits) overrides the formats' layout limits; `layouts`: the
+        layouts directories to set it with (see check).
         """
         formats = list(formats) or [get_format(DEFAULT_FORMAT)]
-        loaded, warnings = check(path)
+        loaded, warnings = check(path, layouts)
         result = BuildResult(source=loaded.path, warnings=warnings)
         for fmt in formats:
             started = time.perf_counter()

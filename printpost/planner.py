@@ -29,6 +29,7 @@ import re
 import statistics
 from dataclasses import dataclass, field, replace
 
+from . import roles, sections
 from .compose import environment
 
 AD_STYLES = ("box", "panel", "page")  # the house ad: a box, a panel across the page, a page
@@ -146,6 +147,28 @@ def charts(issue) -> list[Chart]:
 
 # ---- the measured layout ---------------------------------------------------------------
 
+@dataclass(frozen=True)
+class Landmarks:
+    """The ids and classes the planner measures an edition's layout by, as its section types
+    declare them (printpost/roles.py): the lead (the story with the jump role), the house ad
+    (role ad), the group of the listings and the chart band (role band)."""
+
+    lead: str = "lead"
+    ad: str = "subscribe"
+    listings: str = "briefs"
+    band: str = "numbers"
+
+    @classmethod
+    def of(cls, issue) -> Landmarks:
+        registry = sections.of(issue)
+        lead, ad, band = (registry.jumping, registry.playing(roles.AD),
+                          registry.playing(roles.BAND))
+        listings = registry.group_of(roles.LISTING)
+        # A paper without one of them: an id no element has.
+        return cls(lead=lead.id if lead else "", ad=ad.id if ad else "",
+                   listings=listings.css_class if listings else "", band=band.id if band else "")
+
+
 @dataclass
 class Geometry:
     """What the planner needs of one laid-out pass, in px (page 0 is the front page)."""
@@ -205,7 +228,7 @@ class Geometry:
         return page + depth / self.area_height
 
     @classmethod
-    def of(cls, document, fmt, line: float) -> Geometry:
+    def of(cls, document, fmt, line: float, landmarks: Landmarks = Landmarks()) -> Geometry:
         from weasyprint.formatting_structure import boxes
 
         from .engine.linebreaks import line_text
@@ -221,37 +244,38 @@ class Geometry:
         items, listing_columns, listing_columns_set, chars = 0, 0, 0, []
         listings_element, listings_page, listings_depth, last_items = None, -1, 0.0, 0
         lead_lines = 0
+        lead_columns = roles.columns_id(landmarks.lead)
         for number, page in enumerate(pages):
             page_box = page._page_box
             top = page_box.content_box_y()
-            bottom = _copy_bottom(page_box, boxes, ad_ids={"subscribe"})
+            bottom = _copy_bottom(page_box, boxes, ad_ids={landmarks.ad})
             depths.append(bottom - top if bottom is not None else 0.0)
             if bottom is not None:
                 copy_end = (number, bottom - top)
             body = next((box for box in _descendants(page_box)
                          if getattr(box, "element_tag", None) == "body"), None)
             for child in getattr(body, "children", ()):
-                if "briefs" in _class(child) or _id(child) == "subscribe":
+                if landmarks.listings in _class(child) or _id(child) == landmarks.ad:
                     break
-                if _id(child) == "numbers" or child.element_tag in ("article", "section"):
+                if _id(child) == landmarks.band or child.element_tag in ("article", "section"):
                     band_page = number  # holds copy that comes before the band
 
             for box in _descendants(page_box):
                 element_id = _id(box)
-                if element_id == "subscribe" and ad is None:
+                if element_id == landmarks.ad and ad is None:
                     ad = (number, box.border_box_y() - top, box.border_height(), box.margin_top,
                           _overflows(box))
-                elif number == 0 and element_id == "lead-cols" and lead is None:
+                elif number == 0 and element_id == lead_columns and lead is None:
                     lead = box
                     grid = _grid_column(page_box.width, fmt)
                     lead_lines = sum(
                         column.width / grid for column in box.children
                         for line_box in _descendants(column) if isinstance(line_box, boxes.LineBox))
-                elif number == 0 and "lead-side" in _class(box) and side is None:
+                elif number == 0 and roles.SIDE in _class(box) and side is None:
                     side = box
-                elif number == 0 and element_id == "chart-side" and chart is None:
+                elif number == 0 and element_id == roles.SIDE_CHART_ID and chart is None:
                     chart = box
-                elif "listings" in _class(box) and box.style["column_count"] != "auto":
+                elif roles.LISTING_SET in _class(box) and box.style["column_count"] != "auto":
                     listing_columns_set = box.style["column_count"]
                     listing_columns = listing_columns or listing_columns_set
                     if box.element is not listings_element or number != listings_page:
@@ -259,22 +283,23 @@ class Geometry:
                         listings_depth = box.border_height()
                         last_items = 0
                     for piece in _descendants(box):
-                        if getattr(piece, "element_tag", None) in ("li", "h2", "h3"):
+                        if getattr(piece, "element_tag", None) in roles.LISTING_PIECES:
                             items += isinstance(piece, boxes.BlockBox)
                             last_items += isinstance(piece, boxes.BlockBox)
-                        if isinstance(piece, boxes.BlockBox) and "item-text" in _class(piece):
+                        if isinstance(piece, boxes.BlockBox) and roles.ITEM_TEXT in _class(piece):
                             lines = [child for child in piece.children
                                      if isinstance(child, boxes.LineBox)]
                             chars += [len(line_text(line).strip()) for line in lines[:-1]]
-                elif element_id == "numbers" and band is None:
+                elif element_id == landmarks.band and band is None:
                     band = box
-                elif "chart" in _class(box) and band is not None and band_chart is None:
+                elif roles.CHART in _class(box) and band is not None and band_chart is None:
                     band_chart = box
-                elif number == 0 and "metrics" in _class(box) and metrics is None:
+                elif number == 0 and roles.METRICS in _class(box) and metrics is None:
                     metrics = box
-                elif number == 0 and "inside" in _class(box) and inside is None:
+                elif number == 0 and roles.CONTENTS_BOX in _class(box) and inside is None:
                     inside = box
-                    entries = sum(1 for item in _descendants(box) if getattr(item, "element_tag", None) == "li"
+                    entries = sum(1 for item in _descendants(box) if getattr(item, "element_tag", None)
+                                  == roles.LISTING_ITEM
                                   and isinstance(item, boxes.BlockBox))
         return cls(
             pages=len(pages), area_height=area_height, line=line, copy_end=copy_end,
@@ -283,7 +308,7 @@ class Geometry:
             lead_grid_lines=lead_lines,
             lead_depth=_depth(lead), side_depth=_depth(side), side_chart_depth=_depth(chart),
             metrics_depth=_depth(metrics, margin=True), inside_depth=_depth(inside, margin=True)
-            if inside is not None and "strip" not in _class(inside) else 0.0,
+            if inside is not None and roles.CONTENTS_STRIP not in _class(inside) else 0.0,
             inside_entries=entries,
             band_depth=_depth(band, margin=True), band_chart_depth=_depth(band_chart),
             listing_items=items, listing_columns=listing_columns, area_width=area_width,

@@ -21,6 +21,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 
+from . import roles
 from .engine.balance import TOLERANCE, grid_height  # TOLERANCE: px of sub-pixel remainders
 from .engine.linebreaks import HYPHENATED_LINES_LIMIT, hyphen_run, line_text
 from .formats import PX_PER_MM, PX_PER_PT, Format, length_px
@@ -28,8 +29,9 @@ from .formats import PX_PER_MM, PX_PER_PT, Format, length_px
 MIN_TEXT_PT = 6
 MIN_QR_MM = 20
 QUIET_ZONE_MODULES = 4
-HEADING_CLASSES = {"headline", "kicker", "section-head", "listing-head", "factbox-title"}
-BODY_SELECTOR_CLASSES = {"story-body", "opinion-column"}
+# The layouts' roles, by class (printpost/roles.py).
+HEADING_CLASSES = roles.HEADINGS
+BODY_SELECTOR_CLASSES = roles.BODY_COPY
 
 
 @dataclass
@@ -90,7 +92,7 @@ def _classes(box) -> set[str]:
     return set((element.get("class") or "").split())
 
 
-_PARAGRAPH_ID = re.compile(r"-p\d+$")
+_PARAGRAPH_ID = roles.PARAGRAPH_ID
 
 
 def _nearest_id(path: list, paragraphs: bool = False) -> str:
@@ -192,7 +194,7 @@ class _Measure:
                 self.add("small-text", page, f"{box.style['font_size'] / PX_PER_PT:.1f} pt text "
                          f"{box.text[:30]!r}", story)
             return
-        if not isinstance(box, b.LineBox) and box.element_tag == "img" and "qr-code" in _classes(box):
+        if not isinstance(box, b.LineBox) and box.element_tag == "img" and roles.QR_CODE in _classes(box):
             self._qr(box, page, story)
         if isinstance(box, (b.BlockBox, b.LineBox, b.InlineReplacedBox, b.BlockReplacedBox,
                             b.FlexBox, b.TableBox)):
@@ -224,7 +226,7 @@ class _Measure:
                 self.add("overflow", page, f"line {line_text(line)[:40]!r} runs "
                          f"{_mm(child_right - frame_right)} mm past its column", story)
                 break
-        body_copy = parent.element_tag == "p" and not (HEADING_CLASSES | {"byline"}) & _classes(parent)
+        body_copy = parent.element_tag == "p" and not (HEADING_CLASSES | {roles.BYLINE}) & _classes(parent)
         if body_copy and any(BODY_SELECTOR_CLASSES & _classes(box) for box in path):
             self.baselines.append((page, line.position_y + line.baseline))
             section = _section_of(path)
@@ -274,9 +276,9 @@ class _Measure:
         if len(bottoms) < 2:
             return
         spread = (max(bottoms) - min(bottoms)) / self.line_height_px
-        if "story-body" in _classes(box):
+        if roles.STORY_BODY in _classes(box):
             self.column_spread_lines = max(self.column_spread_lines, spread)
-        if spread > 1 + TOLERANCE / self.line_height_px and "story-body" in _classes(box):
+        if spread > 1 + TOLERANCE / self.line_height_px and roles.STORY_BODY in _classes(box):
             # Stories must end level (listings: pages.py, listing-balance).
             story = _story_of(path + [box])
             self.add("column-balance", page, f"column bottoms differ by {spread:.1f} lines",

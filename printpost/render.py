@@ -10,6 +10,7 @@ every machine. The same HTML gives the same bytes (dates come from the edition).
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import logging
 import mimetypes
@@ -47,12 +48,14 @@ class FetchLog:
     refused: list[str] = field(default_factory=list)
 
 
-def _allowed_file(url: str) -> Path | None:
+def _allowed_file(url: str, layouts: Sequence[Path] | None = None) -> Path | None:
+    """The file a URL may be served from: a layout (the first of `layouts`, by default
+    resources.layout_dirs(), that has it) or a bundled font; None for anything else."""
     parts = urlsplit(url)
     if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
         return None
     path = Path(unquote(parts.path)).resolve()
-    layouts = layout_dirs()
+    layouts = layouts or layout_dirs()
     for root in layouts:
         if path.is_relative_to(root):
             # A layout file is the paper's own of that name when it has one (layouts are
@@ -68,7 +71,7 @@ def _allowed_file(url: str) -> Path | None:
     return None
 
 
-def _make_fetcher(log: FetchLog):
+def _make_fetcher(log: FetchLog, allowed_file: Callable[[str], Path | None] = _allowed_file):
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class SandboxedFetcher(URLFetcher):
@@ -76,7 +79,7 @@ def _make_fetcher(log: FetchLog):
             if url.startswith("data:"):
                 log.served.append(url[:40])
                 return super().fetch(url, headers)
-            path = _allowed_file(url)
+            path = allowed_file(url)
             if path is None:
                 log.refused.append(url)
                 raise ValueError(f"printpost refuses to fetch {url!r}")
@@ -199,23 +202,27 @@ def render(html: str, *, created: str, pdf_variant: str | None = None,
            keep_document: bool = False, attachments: Sequence[Attachment] = (),
            stylesheets: Sequence[str] = (), write: bool = True,
            grid: float | None = None, budget: limits.Budget | None = None,
-           options: EngineOptions = EngineOptions()) -> Rendered:
+           options: EngineOptions = EngineOptions(),
+           layout_dirs: Sequence[Path] | None = None) -> Rendered:
     """Lay out, and write the PDF now or (`write=False`) when `Rendered.pdf` is first read.
     `created` (ISO 8601) fixes the embedded dates; `grid` (px) is the baseline grid's line,
     which whole sets of columns are made a whole number of; `budget` stops a layout past its
-    deadline or page cap (limits.LayoutLimit); `options`, the engine's (engine/patches.py)."""
+    deadline or page cap (limits.LayoutLimit); `options`, the engine's (engine/patches.py);
+    `layout_dirs`, the layouts directories its files come from (by default the paper's own,
+    then printpost's: resources.layout_dirs)."""
     log = FetchLog()
+    allowed = functools.partial(_allowed_file, layouts=tuple(layout_dirs or ()) or None)
     with (_weasyprint_session(created, options) as (weasyprint, _),
-          patched("layout", options, grid=grid, log=log, allowed_file=_allowed_file,
+          patched("layout", options, grid=grid, log=log, allowed_file=allowed,
                   budget=budget)):
         document = weasyprint.HTML(
             string=html,
             base_url=LAYOUTS_DIR.as_uri() + "/",
-            url_fetcher=_make_fetcher(log),
+            url_fetcher=_make_fetcher(log, allowed),
         ).render(font_config=(fonts := font_config()), stylesheets=[
             # Extra rules from printpost itself (copyfit, tests), never from issue data.
             weasyprint.CSS(string=css, base_url=LAYOUTS_DIR.as_uri() + "/",
-                           url_fetcher=_make_fetcher(log), font_config=fonts)
+                           url_fetcher=_make_fetcher(log, allowed), font_config=fonts)
             for css in stylesheets])
 
     def write_pdf() -> tuple[bytes, list[str]]:

@@ -212,3 +212,215 @@ def test_the_pdf_identifier_is_the_body_s_not_the_stylesheets_it_links():
     assert render._identifier("<html><head></head>" + body.replace("a4", "letter"), ()) != one
     attached = render.Attachment(name="issue.yaml", data=b"data")
     assert render._identifier("<html><head></head>" + body, (attached,)) != one
+
+
+# ---- a section type is one unit ----------------------------------------------------------------
+
+import tinyhtml5  # noqa: E402  (WeasyPrint's HTML parser)
+
+from conftest import SAMPLES  # noqa: E402
+from printpost import compose, jumps, roles, sections  # noqa: E402
+from printpost.resources import LAYOUTS_DIR, PROJECT_DIR  # noqa: E402
+
+PAPER = PROJECT_DIR / "tests" / "layouts"  # a paper's own layouts: one section type more
+PAPER_DIRS = (PAPER, LAYOUTS_DIR)
+EVENTS = [{"name": "Efficient Models Workshop", "when": "Tue 21 Apr", "where": "Vancouver"},
+          {"name": "PyTorch Conference", "when": "Thu 23 Apr", "where": "San Francisco"}]
+
+
+def _with_events() -> dict:
+    return {**sample_data(), "events": EVENTS}
+
+
+@pytest.fixture(scope="module")
+def built_with_events(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("events")
+    source = folder / "2026-04-19.yaml"
+    source.write_text(yaml_text(_with_events()), encoding="utf-8")
+    result = TYPESETTER.build(source, [get_format(f) for f in FORMATS], folder / "out",
+                              layouts=PAPER_DIRS)
+    return {output.format: output.path.read_bytes() for output in result.outputs}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_section_type_from_a_paper_s_own_folder_builds_and_is_in_the_contents(
+        built_with_events, fmt):
+    pdf = built_with_events[fmt]
+    text = squash(text_of(pdf)).upper()
+    assert all(squash(event["name"]).upper() in text for event in EVENTS)
+    # Its stylesheet (tests/layouts/sections/events/section.css) sets the dates in capitals.
+    assert "TUE21APR" in squash(text_of(pdf))
+    # "Inside Today" lists it, with the others, and links to it.
+    assert {"events", "tools", "reading"} <= _internal_links(pdf)
+    assert text.count("COMINGUP") >= 2  # its head, and its line inside
+
+
+def test_a_section_type_is_known_only_where_its_folder_is():
+    text = yaml_text(_with_events())
+    issue = load.parse(text, "events.yaml", PAPER_DIRS)
+    assert issue.events.items[1].name == "PyTorch Conference" and issue.present("events")
+    assert sections.of(issue).dirs == PAPER_DIRS
+    with pytest.raises(load.InvalidIssue) as caught:
+        load.parse(text, "events.yaml")
+    assert [problem.field for problem in caught.value.problems] == ["events"]
+    broken = text.replace("when: Thu 23 Apr", "when: [Thu]")
+    with pytest.raises(load.InvalidIssue) as caught:
+        load.parse(broken, "events.yaml", PAPER_DIRS)
+    [problem] = caught.value.problems
+    assert problem.field == "events[1].when" and "[Thu]" in broken.splitlines()[problem.line - 1]
+
+
+def _elements(html: str):
+    tree = tinyhtml5.parse(html)
+    found = {}
+    for element in tree.iter():
+        if element.get("id"):
+            found[element.get("id")] = element
+    return tree, found
+
+
+def _classes(element) -> set[str]:
+    return set((element.get("class") or "").split())
+
+
+def _descendants(element, cls: str):
+    return [e for e in element.iter() if cls in _classes(e)]
+
+
+def _contract_cases():
+    cases = [(sample.stem, sections.registry(), load.load(sample).issue) for sample in SAMPLES]
+    events = load.parse(yaml_text(_with_events()), "events.yaml", PAPER_DIRS)
+    return cases + [("events", sections.of(events), events)]
+
+
+@pytest.mark.parametrize("name, registry, issue", _contract_cases(), ids=lambda v: v
+                         if isinstance(v, str) else "")
+def test_every_section_s_partial_carries_the_classes_of_the_roles_it_declares(name, registry,
+                                                                               issue):
+    """The roles contract (printpost/roles.py), checked on the composed HTML of each section
+    type of printpost's layouts and of a paper's own."""
+    from printpost import planner
+
+    fmt = get_format("a4")
+    contents = {target: 2 for target in compose.contents_ids(issue)}
+    # A page plan that sets what it may: a chart beside the lead and (the edition's other
+    # numbers) a band of them, the house ad as a panel.
+    page_plan = planner.template_options(
+        planner.Plan(side_chart_lines=8, band_chart_lines=8, ad="panel"), planner.charts(issue))
+    assert page_plan["side_chart"], name  # every sample has numbers to draw
+    html = compose.compose(issue, fmt, contents, jumps.Jump(paragraph=1, words=5), page_plan)
+    tree, by_id = _elements(html)
+    story, continued = compose.jump_ids(issue)
+    inside = {a.get("href")[1:] for a in tree.iter() if a.get("href", "").startswith("#")}
+    for section in registry.sections:
+        if not (registry.present(issue, section) or section.planned(page_plan)):
+            continue
+        if section.kind == "group" or not section.id:
+            assert _descendants(tree, section.css_class), section.name  # the page plan's hook
+            continue
+        element = by_id[section.id]  # its outer element has its id, and its class
+        assert section.css_class in _classes(element), section.name
+        paragraphs = [e for e in element.iter() if roles.PARAGRAPH_ID.search(e.get("id") or "")]
+        if roles.STORY in section.roles:
+            assert _descendants(element, roles.STORY_BODY), section.name
+            assert paragraphs and all(p.get("id").startswith(f"{section.id}-") for p in paragraphs)
+        if roles.COLUMN in section.roles:
+            assert _descendants(element, roles.COLUMN_COPY), section.name
+        if roles.LISTING in section.roles:
+            assert roles.LISTING_CLASS in _classes(element)
+            assert [e for e in element.iter() if e.tag.endswith(roles.LISTING_ITEM)], section.name
+        if roles.BOX in section.roles:
+            assert roles.WHOLE & _classes(element), section.name
+        if roles.JUMP in section.roles:
+            assert (section.id, roles.jump_id(section.id)) == (story, continued)
+            assert _descendants(by_id[continued], roles.STORY_BODY)
+            assert any(a.get("href") == f"#{continued}" for a in element.iter())
+            # What the page planner measures of the lead on the front page.
+            assert roles.STORY_BODY in _classes(by_id[roles.columns_id(section.id)])
+            [side] = _descendants(element, roles.SIDE)
+            assert _descendants(side, roles.CONTENTS_BOX) and _descendants(side, roles.CHART)
+            assert roles.SIDE_CHART_ID in {e.get("id") for e in side.iter()}
+        if roles.AD in section.roles:
+            assert roles.WHOLE & _classes(element), section.name
+            assert section is registry.sections[-1] or not any(
+                registry.present(issue, later) for later in
+                registry.sections[registry.sections.index(section) + 1:]), "the ad is last"
+        if roles.BAND in section.roles:
+            assert _descendants(element, roles.CHART), section.name
+        if section.contents:
+            assert section.id in inside, section.name
+        for field, text in registry.names(issue):
+            if field.startswith(f"{section.name}."):
+                assert any(text in "".join(e.itertext()) for e in element.iter()
+                           if "item-name" in _classes(e)), (field, text)
+    # Nothing the contents point to is missing.
+    assert inside <= set(by_id)
+    # The band of charts alone, which every sample's numbers fill.
+    band_plan = planner.template_options(planner.Plan(band_chart_lines=8), planner.charts(issue))
+    _, band_ids = _elements(compose.compose(issue, fmt, contents, page_plan=band_plan))
+    for section in registry.sections:
+        if roles.BAND in section.roles:
+            assert section.planned(band_plan), section.name
+            assert _descendants(band_ids[section.id], roles.CHART), section.name
+
+
+def test_the_planner_s_landmarks_and_the_contents_are_read_from_the_declarations():
+    from printpost import planner
+
+    registry = sections.registry()
+    assert [s.id for s in registry.contents] == [
+        "deep-dive", "opinion", "tools", "trending", "movers", "reading"]
+    assert registry.jumping.id == "lead"
+    assert [m.name for m in sections.registry(PAPER_DIRS).members("briefs")] == [
+        "tools", "trending", "movers", "reading", "events"]
+    issue = load.load(SAMPLES[-1]).issue
+    assert planner.Landmarks.of(issue) == planner.Landmarks(
+        lead="lead", ad="subscribe", listings="briefs", band="numbers")
+    # The chart band is a block of the page plan: set only when the plan gives it charts.
+    band = registry["numbers"]
+    assert band.kind == "plan" and not registry.present(issue, band)
+    fmt = get_format("press")
+    assert 'id="numbers"' not in compose.compose(issue, fmt)
+    options = planner.template_options(planner.Plan(band_chart_lines=8), planner.charts(issue))
+    assert 'id="numbers"' in compose.compose(issue, fmt, page_plan=options)
+    # Where the pages break is the planner's: no declaration breaks a page.
+    assert "break-before" not in compose.compose(issue, fmt)
+
+
+def _paper(tmp_path, files: dict[str, str]) -> tuple:
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    return (tmp_path, LAYOUTS_DIR)
+
+
+def test_a_paper_s_folder_overrides_one_file_of_a_built_in_section(tmp_path):
+    partial = (LAYOUTS_DIR / "sections/tools/section.html.j2").read_text(encoding="utf-8")
+    dirs = _paper(tmp_path, {
+        "sections/tools/section.html.j2": partial.replace('class="numbered"', 'class="numbered picks"'),
+        "sections/tools/section.css": ".tools .picks { margin-top: 12pt; }\n"})
+    issue = load.parse(yaml_text(sample_data()), "paper.yaml", dirs)
+    html = compose.compose(issue, get_format("a4"))
+    assert 'class="numbered picks"' in html
+    assert f'href="{(tmp_path / "sections/tools/section.css").as_uri()}"' in html
+    # Everything else is printpost's own.
+    assert [s.name for s in sections.of(issue).sections] == [s.name for s in sections.registry().sections]
+
+
+@pytest.mark.parametrize("declaration, error", [
+    ('order = 45\nroles = ["sidebar"]\nmodel = "model.py:M"\n', "unknown roles ['sidebar']"),
+    ('roles = ["listing"]\nmodel = "model.py:M"\n', "order = <number>"),
+    ("order = 45\n", "names its model"),
+    ('order = 45\nmodel = "model.py:M"\ngroup = "sidebar"\n', "no group 'sidebar'"),
+    ('order = 45\nmodel = "model.py:M"\ncolour = "red"\n', "unknown keys ['colour']"),
+    ('order = 45\nkind = "sidebar"\n', "kind must be one of section, group, plan"),
+    ('order = 45\nkind = "plan"\n', "names the plan's option"),
+    ('order = 45\nmodel = "model.py:M"\nplan = "band_charts"\n', "names the plan's option"),
+])
+def test_a_declaration_that_cannot_be_used_says_why(tmp_path, declaration, error):
+    dirs = _paper(tmp_path, {
+        "sections/quote/section.toml": declaration,
+        "sections/quote/model.py": "from printpost.models import Model, Label\n"
+                                   "class M(Model):\n    text: Label\n"})
+    with pytest.raises(sections.SectionError, match=re.escape(error)):
+        sections.registry(dirs)

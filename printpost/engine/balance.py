@@ -42,6 +42,7 @@ from contextlib import contextmanager
 from math import inf
 from typing import NamedTuple
 
+from .. import roles
 from . import feather
 
 TOLERANCE = 0.5  # px: layout arithmetic leaves sub-pixel remainders
@@ -409,7 +410,7 @@ def _finish(context, box, laid_out: _Try, max_height, absolute_boxes, fixed_boxe
 
 
 NARROWEST = 2  # columns a story may be narrowed to
-NARROWABLE = "story-body"  # the class of column sets that are stories (layouts/)
+NARROWABLE = roles.STORY_BODY  # the class of column sets that are stories (printpost/roles.py)
 
 
 def _narrowable(box) -> bool:

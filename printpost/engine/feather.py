@@ -11,8 +11,10 @@ boxes are moved, nothing is laid out again. Copy that is not a listing set is le
 
 from __future__ import annotations
 
-LISTING_SET = "listings"  # the class of multi-column sets of listings (layouts/edition.html.j2)
-ITEM_TAG = "li"  # their pieces kept whole, after which space may open
+from .. import roles
+
+LISTING_SET = roles.LISTING_SET  # the class of multi-column sets of listings (roles.py)
+ITEM_TAG = roles.LISTING_ITEM  # their pieces kept whole, after which space may open
 MAX_JOIN_LINES = 3  # at most this much more space between two items, in the set's lines
 MAX_BREAK_LINES = 10  # and before a head (a new listing, or a part of one): a section break
 
@@ -25,7 +27,7 @@ def columns_for(box, atoms, count: int) -> int:
     takes: `count`, or fewer so that each holds PIECES_PER_COLUMN, never fewer than the
     layout's data-min-columns (the narrowest measure its columns may have)."""
     pieces = sum(1 for atom in atoms
-                 if getattr(atom.box, "element_tag", None) in (ITEM_TAG, "h2", "h3"))
+                 if getattr(atom.box, "element_tag", None) in roles.LISTING_PIECES)
     least = int(box.element.get("data-min-columns") or 1)
     return max(least, min(count, pieces // PIECES_PER_COLUMN))
 
