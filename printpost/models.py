@@ -399,9 +399,9 @@ class Issue(Model):
     def _bounded_copy(self) -> Issue:
         total = copy_length(self)
         if total > MAX_EDITION_COPY:
-            sizes = sorted(((copy_length(getattr(self, name)) if isinstance(
-                getattr(self, name), BaseModel) else sum(map(copy_length, getattr(self, name))),
-                name) for name in type(self).model_fields), reverse=True)
+            sizes = sorted(((copy_length(section) if isinstance(section, BaseModel) else 0, name)
+                            for name in type(self).model_fields
+                            for section in [getattr(self, name)]), reverse=True)
             largest = ", ".join(f"{name} {size:,}" for size, name in sizes[:3])
             raise ValueError(
                 f"the edition has {total:,} characters of copy, more than the {MAX_EDITION_COPY:,} "

@@ -424,3 +424,12 @@ def test_a_declaration_that_cannot_be_used_says_why(tmp_path, declaration, error
                                    "class M(Model):\n    text: Label\n"})
     with pytest.raises(sections.SectionError, match=re.escape(error)):
         sections.registry(dirs)
+
+
+def test_an_edition_over_its_copy_bound_without_some_sections_is_refused_in_words():
+    data = without(sample_data(), "opinion", "subscribe")
+    data["lead"]["body"] = [" ".join(["word"] * 1000)] * 8
+    with pytest.raises(load.InvalidIssue) as caught:
+        load.parse(yaml_text(data), "big.yaml")
+    [problem] = caught.value.problems
+    assert "the largest sections: lead" in problem.message
