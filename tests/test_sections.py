@@ -219,7 +219,7 @@ def test_the_pdf_identifier_is_the_body_s_not_the_stylesheets_it_links():
 import tinyhtml5  # noqa: E402  (WeasyPrint's HTML parser)
 
 from conftest import SAMPLES  # noqa: E402
-from printpost import compose, jumps, roles, sections  # noqa: E402
+from printpost import compose, jumps, render, roles, sections  # noqa: E402
 from printpost.resources import LAYOUTS_DIR, PROJECT_DIR  # noqa: E402
 
 PAPER = PROJECT_DIR / "tests" / "layouts"  # a paper's own layouts: one section type more
@@ -398,11 +398,19 @@ def test_a_paper_s_folder_overrides_one_file_of_a_built_in_section(tmp_path):
     partial = (LAYOUTS_DIR / "sections/tools/section.html.j2").read_text(encoding="utf-8")
     dirs = _paper(tmp_path, {
         "sections/tools/section.html.j2": partial.replace('class="numbered"', 'class="numbered picks"'),
-        "sections/tools/section.css": ".tools .picks { margin-top: 12pt; }\n"})
+        "sections/tools/section.css": ".tools .picks .item-name { text-transform: uppercase; }\n"})
     issue = load.parse(yaml_text(sample_data()), "paper.yaml", dirs)
     html = compose.compose(issue, get_format("a4"))
     assert 'class="numbered picks"' in html
-    assert f'href="{(tmp_path / "sections/tools/section.css").as_uri()}"' in html
+    # The head names the stylesheet relative to a layouts directory (printpost has none for
+    # the tools: it is the paper's), and the render's fetcher serves the paper's file for it,
+    # so that the HTML is the same wherever the paper's folder is.
+    assert '<link rel="stylesheet" href="sections/tools/section.css">' in html
+    pdf = render.render(html, created="2026-04-19T06:00:00Z", layout_dirs=dirs).pdf
+    assert "OPENBBPLATFORM" in squash(text_of(pdf))
+    plain = render.render(compose.compose(load.parse(yaml_text(sample_data()), "p.yaml"),
+                                          get_format("a4")), created="2026-04-19T06:00:00Z").pdf
+    assert "OPENBBPLATFORM" not in squash(text_of(plain))
     # Everything else is printpost's own.
     assert [s.name for s in sections.of(issue).sections] == [s.name for s in sections.registry().sections]
 
